@@ -1,0 +1,4 @@
+export * from './schema';
+export * from './geometry';
+export * from './load';
+export * from './grid-index';

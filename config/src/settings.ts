@@ -1,0 +1,80 @@
+/**
+ * Settings from the environment, validated once at start. A wrong value stops the
+ * process with a message naming the variable, rather than surfacing later as a
+ * confusing runtime error on the wall.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Development defaults: printed at start so nobody mistakes them for secrets. */
+export const DEV_INGEST_TOKEN = 'dev-ingest-token';
+export const DEV_WALL_TOKEN = 'dev-wall-token';
+export const DEV_ADMIN_TOKEN = 'dev-admin-token';
+
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  /** Run the county simulator in this process; default: yes when embedded (no Kafka), no when deployed. */
+  SIMULATE: flag.optional(),
+  /** Speed-up of simulated time against wall time; 1 is a live county. */
+  SIMULATE_SPEED: z.coerce.number().positive().default(1),
+  SIMULATE_SEED: z.coerce.number().int().default(610522),
+  INGEST_TOKEN: z.string().min(8).default(DEV_INGEST_TOKEN),
+  WALL_TOKEN: z.string().min(8).default(DEV_WALL_TOKEN),
+  ADMIN_TOKEN: z.string().min(8).default(DEV_ADMIN_TOKEN),
+  /** Keyed-hash secret for caller phones; when absent one is created and kept in DATA_DIR. */
+  PHONE_HASH_KEY: z.string().min(16).optional(),
+  DATABASE_URL: z.string().url().optional(),
+  /** `auto` uses TimescaleDB when the server has it, the plain-PostgreSQL compatibility mode otherwise. */
+  DB_FLAVOR: z.enum(['auto', 'timescale', 'postgres']).default('auto'),
+  KAFKA_BROKERS: list.optional(),
+  KAFKA_CLIENT_ID: z.string().default('watchfloor'),
+  KAFKA_GROUP_ID: z.string().default('watchfloor-ingest'),
+  /** Prepended to every topic name, for clusters shared between deployments (and test runs). */
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+  /** Run the ingest consumers inside the web process; default: yes when embedded, no when deployed. */
+  INGEST_IN_WEB: flag.optional(),
+  REGION_DIR: z.string().optional(),
+  TZ_CENTER: z.string().default('Asia/Shanghai'),
+  /** Largest HTTP ingest body, bytes. */
+  INGEST_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Settings = ReturnType<typeof loadSettings>;
+
+export function loadSettings(env: Record<string, string | undefined> = process.env) {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid settings:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const embeddedDb = !e.DATABASE_URL;
+  const embeddedBus = !e.KAFKA_BROKERS || e.KAFKA_BROKERS.length === 0;
+  return {
+    ...e,
+    DATA_DIR: path.resolve(e.DATA_DIR),
+    REGION_DIR: path.resolve(e.REGION_DIR ?? path.join(REPO_ROOT, 'config', 'regions', 'tongguan')),
+    embeddedDb,
+    embeddedBus,
+    ingestInWeb: e.INGEST_IN_WEB ?? embeddedBus,
+    simulate: e.SIMULATE ?? embeddedBus,
+  };
+}
+
+/** Which development defaults are in force, so start-up can print them. */
+export function devDefaultsInUse(s: Settings): string[] {
+  const out: string[] = [];
+  if (s.INGEST_TOKEN === DEV_INGEST_TOKEN) out.push(`INGEST_TOKEN=${DEV_INGEST_TOKEN}`);
+  if (s.WALL_TOKEN === DEV_WALL_TOKEN) out.push(`WALL_TOKEN=${DEV_WALL_TOKEN}`);
+  if (s.ADMIN_TOKEN === DEV_ADMIN_TOKEN) out.push(`ADMIN_TOKEN=${DEV_ADMIN_TOKEN}`);
+  return out;
+}

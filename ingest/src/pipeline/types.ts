@@ -1,0 +1,43 @@
+/** What flows between the pipeline's stages. */
+import type { EventOf, Topic } from '@watchfloor/config/contracts';
+
+/** One message as a source hands it over: bytes from Kafka, text from HTTP/NDJSON, objects from the bus. */
+export interface RawMessage {
+  value: Buffer | string | unknown;
+}
+
+export type SourceName = 'kafka' | 'bus' | 'http' | 'replay';
+
+export interface Rejection {
+  index: number;
+  reason: string;
+}
+
+export interface BatchOutcome {
+  accepted: number;
+  duplicates: number;
+  rejected: Rejection[];
+}
+
+/** Region codes resolved for an event's location. */
+export interface Placement {
+  gridId: string | null;
+  villageCode: string | null;
+  townCode: string | null;
+}
+
+export interface CallRecord { topic: 'police.calls'; event: EventOf<'police.calls'>; place: Placement; callerHash: string | null; callerMasked: string | null }
+export interface AlertRecord { topic: 'camera.alerts'; event: EventOf<'camera.alerts'>; place: Placement; lon: number; lat: number }
+export interface CaseRecord { topic: 'case.status'; event: EventOf<'case.status'>; place: Placement }
+export interface UnitRecord { topic: 'unit.status'; event: EventOf<'unit.status'> }
+export interface DispatchRecord { topic: 'dispatch.commands'; event: EventOf<'dispatch.commands'> }
+
+export type RecordOf<T extends Topic> = Extract<StoredRecord, { topic: T }>;
+export type StoredRecord = CallRecord | AlertRecord | CaseRecord | UnitRecord | DispatchRecord;
+
+/** Records that were new to the store (redeliveries excluded): what rules and deltas see. */
+export interface StoredBatch<T extends Topic = Topic> {
+  topic: T;
+  records: RecordOf<T>[];
+  source: SourceName;
+}

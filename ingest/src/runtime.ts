@@ -1,0 +1,130 @@
+/**
+ * Assembles the data plane from settings: store, region, pipeline, and the source and
+ * publisher of the mode in force (in-process bus when embedded, Kafka when deployed).
+ * The web server and the stand-alone ingest process both start it; only flags differ.
+ */
+import { DEAD_LETTER_TOPIC, TOPICS, type Topic } from '@watchfloor/config/contracts';
+import { buildGridIndex, loadRegion, type Region } from '@watchfloor/config/region';
+import type { Settings } from '@watchfloor/config/settings';
+import type { Kafka } from 'kafkajs';
+import { createInProcessBus, type InProcessBus } from './bus/in-process-bus';
+import { createKafka, ensureTopics } from './kafka/client';
+import { kafkaPublisher } from './kafka/publisher';
+import { createPipeline, type Pipeline } from './pipeline/pipeline';
+import { phoneProtector, resolvePhoneKey } from './pipeline/privacy';
+import { busPublisher, busSource } from './sources/bus-source';
+import { consumerLag, kafkaSource } from './sources/kafka-source';
+import type { EventSource, Publisher } from './sources/source';
+import type { Db } from './store/db';
+import { scheduleMaintenance } from './store/maintenance';
+import { openStore } from './store/open';
+import { lastEventTimes } from './store/queries/health';
+
+export interface Runtime {
+  settings: Settings;
+  db: Db;
+  region: Region;
+  pipeline: Pipeline;
+  publisher: Publisher;
+  bus: InProcessBus | null;
+  kafka: Kafka | null;
+  health(): Promise<Health>;
+  stop(): Promise<void>;
+}
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  failing: string[];
+  db: { ok: boolean; kind: Db['kind']; flavor: Db['flavor']; error?: string };
+  bus: { ok: boolean; mode: 'embedded' | 'kafka'; lag: Record<string, number> | null; error?: string };
+  lastEventAt: Record<Topic, string | null> | null;
+  pipeline: ReturnType<Pipeline['stats']>;
+}
+
+export interface RuntimeOptions {
+  /** Run the consumers (pipeline fed by the bus or Kafka) in this process. */
+  consume: boolean;
+  log?: (line: string) => void;
+}
+
+export async function startRuntime(settings: Settings, opts: RuntimeOptions): Promise<Runtime> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  if (!settings.embeddedDb && !settings.PHONE_HASH_KEY) {
+    throw new Error('PHONE_HASH_KEY must be set when DATABASE_URL is: every instance must hash caller phones with the same key');
+  }
+  const region = loadRegion(settings.REGION_DIR);
+  const db = await openStore(settings);
+  const stopMaintenance = scheduleMaintenance(db, 60_000, log);
+  const phones = phoneProtector(resolvePhoneKey(settings.PHONE_HASH_KEY, settings.DATA_DIR));
+
+  let bus: InProcessBus | null = null;
+  let kafka: Kafka | null = null;
+  let publisher: Publisher;
+  let source: EventSource | null = null;
+  if (settings.embeddedBus) {
+    bus = createInProcessBus({ onError: (t, err) => log(`[bus] ${t}: ${err.message}`) });
+    publisher = busPublisher(bus);
+    if (opts.consume) source = busSource(bus);
+  } else {
+    kafka = createKafka({ brokers: settings.KAFKA_BROKERS!, clientId: settings.KAFKA_CLIENT_ID });
+    const prefix = settings.KAFKA_TOPIC_PREFIX;
+    await ensureTopics(kafka, [...TOPICS, DEAD_LETTER_TOPIC].map((t) => prefix + t));
+    publisher = await kafkaPublisher(kafka, prefix);
+    if (opts.consume) source = kafkaSource(kafka, { groupId: settings.KAFKA_GROUP_ID, topicPrefix: prefix });
+  }
+
+  const pipeline = createPipeline({
+    db,
+    ctx: { region, grids: buildGridIndex(region.grids), phones },
+    publishDeadLetters: (letters) => publisher.send(DEAD_LETTER_TOPIC, letters.map((l) => ({ ...l, at: new Date().toISOString() }))),
+    log,
+  });
+  if (source) await source.start((topic, msgs, src) => pipeline.process(topic, msgs, src));
+
+  async function health(): Promise<Health> {
+    const failing: string[] = [];
+    const h: Health = {
+      status: 'ok', failing,
+      db: { ok: true, kind: db.kind, flavor: db.flavor },
+      bus: { ok: true, mode: kafka ? 'kafka' : 'embedded', lag: null },
+      lastEventAt: null,
+      pipeline: pipeline.stats(),
+    };
+    try {
+      h.lastEventAt = await lastEventTimes(db);
+    } catch (err) {
+      h.db = { ...h.db, ok: false, error: (err as Error).message };
+      failing.push('db');
+    }
+    if (kafka) {
+      try {
+        h.bus.lag = await withTimeout(consumerLag(kafka, settings.KAFKA_GROUP_ID, settings.KAFKA_TOPIC_PREFIX), 3000, 'Kafka did not answer in 3 s');
+      } catch (err) {
+        h.bus = { ...h.bus, ok: false, error: (err as Error).message };
+        failing.push('kafka');
+      }
+    } else if (bus) {
+      h.bus.lag = { queued: bus.depth() };
+    }
+    if (failing.length) h.status = 'degraded';
+    return h;
+  }
+
+  return {
+    settings, db, region, pipeline, publisher, bus, kafka, health,
+    async stop() {
+      stopMaintenance();
+      await source?.stop().catch(() => undefined);
+      await publisher.close().catch(() => undefined);
+      if (bus) await bus.idle();
+      await db.close();
+    },
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(message)), ms);
+    p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); reject(e as Error); });
+  });
+}

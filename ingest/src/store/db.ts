@@ -1,0 +1,31 @@
+/**
+ * The one database interface the rest of the code sees. Two adapters implement it:
+ * a `pg` pool for a server (TimescaleDB or plain PostgreSQL) and embedded PGlite with
+ * the TimescaleDB extension. Queries cast counts to int in SQL so both return numbers.
+ */
+export interface Queryable {
+  query<R extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[] }>;
+}
+
+/** `timescale`: hypertables and continuous aggregates; `postgres`: the compatibility mode's shims. */
+export type DbFlavor = 'timescale' | 'postgres';
+
+/** One connection's worth of access: statements run in order on the same session. */
+export interface Session extends Queryable {
+  execRaw(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly flavor: DbFlavor;
+  readonly kind: 'embedded' | 'server';
+  /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs one statement outside any transaction (some TimescaleDB DDL refuses transactions). */
+  execRaw(sql: string): Promise<void>;
+  /**
+   * Runs fn on one session holding a cluster-wide advisory lock, so that several
+   * instances starting together (e.g. migrating) take turns instead of colliding.
+   */
+  withLock<T>(key: number, fn: (s: Session) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,92 @@
+/**
+ * Read model: figures for any half-open event-time range [from, to). The wall, the
+ * briefing and the acceptance checks all read these same numbers, so each is defined
+ * once here:
+ * - calls/alerts: events whose event time lies in the range; no grid → town "outside".
+ * - cases.byStatus/byLevel/byRisk: cases with any change in the range, as they stood at
+ *   the range's end (their last change before `to`).
+ * - cases.identified: cases first registered in the range; resolved: those of them
+ *   resolved or closed by the range's end; resolutionRate (化解率) = resolved ÷ identified.
+ * - cases.resolvedAtLevel: where those resolutions happened (小事不出村、大事不出镇).
+ */
+import type { Queryable } from '../db';
+
+export interface Range { from: Date; to: Date }
+
+export interface Summary {
+  range: { from: string; to: string };
+  calls: { total: number; byCategory: Record<string, number>; byTown: Record<string, number>; byGrid: Record<string, number> };
+  alerts: { total: number; byType: Record<string, number>; byTown: Record<string, number> };
+  cases: {
+    byStatus: Record<string, number>; byLevel: Record<string, number>; byRisk: Record<string, number>;
+    identified: number; resolved: number; resolutionRate: number | null; resolvedAtLevel: Record<string, number>;
+  };
+}
+
+type CountRow = { dim: string; key: string | null; n: number };
+
+function fold(rows: CountRow[], dim: string, nullKey?: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of rows) {
+    if (r.dim !== dim) continue;
+    const k = r.key ?? nullKey;
+    if (k === undefined) continue;
+    out[k] = (out[k] ?? 0) + r.n;
+  }
+  return out;
+}
+
+const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+
+export async function summary(db: Queryable, range: Range): Promise<Summary> {
+  const p = [range.from.toISOString(), range.to.toISOString()];
+  const calls = await db.query<CountRow>(
+    `SELECT 'category' AS dim, category AS key, count(*)::int AS n FROM calls WHERE received_at >= $1 AND received_at < $2 GROUP BY category
+     UNION ALL SELECT 'town', town_code, count(*)::int FROM calls WHERE received_at >= $1 AND received_at < $2 GROUP BY town_code
+     UNION ALL SELECT 'grid', grid_id, count(*)::int FROM calls WHERE received_at >= $1 AND received_at < $2 AND grid_id IS NOT NULL GROUP BY grid_id`,
+    p,
+  );
+  const alerts = await db.query<CountRow>(
+    `SELECT 'type' AS dim, type AS key, count(*)::int AS n FROM alerts WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY type
+     UNION ALL SELECT 'town', town_code, count(*)::int FROM alerts WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY town_code`,
+    p,
+  );
+  const caseState = await db.query<CountRow>(
+    `WITH touched AS (SELECT DISTINCT case_id FROM case_events WHERE changed_at >= $1 AND changed_at < $2),
+     latest AS (
+       SELECT DISTINCT ON (e.case_id) e.status, e.level, e.risk FROM case_events e JOIN touched USING (case_id)
+       WHERE e.changed_at < $2 ORDER BY e.case_id, e.changed_at DESC, e.ingested_at DESC)
+     SELECT 'status' AS dim, status AS key, count(*)::int AS n FROM latest GROUP BY status
+     UNION ALL SELECT 'level', level, count(*)::int FROM latest GROUP BY level
+     UNION ALL SELECT 'risk', risk, count(*)::int FROM latest GROUP BY risk`,
+    p,
+  );
+  const resolution = await db.query<{ identified: number; resolved: number; level: string | null; n: number }>(
+    `WITH identified AS (SELECT case_id FROM cases WHERE opened_at >= $1 AND opened_at < $2),
+     latest AS (
+       SELECT DISTINCT ON (e.case_id) e.case_id, e.status, e.level FROM case_events e JOIN identified USING (case_id)
+       WHERE e.changed_at < $2 ORDER BY e.case_id, e.changed_at DESC, e.ingested_at DESC)
+     SELECT (SELECT count(*)::int FROM identified) AS identified,
+            count(*) FILTER (WHERE status IN ('resolved', 'closed'))::int AS resolved,
+            level, count(*) FILTER (WHERE status IN ('resolved', 'closed'))::int AS n
+     FROM latest GROUP BY ROLLUP (level)`,
+    p,
+  );
+  const totalRow = resolution.rows.find((r) => r.level === null);
+  const identified = totalRow?.identified ?? resolution.rows[0]?.identified ?? 0;
+  const resolved = totalRow?.resolved ?? 0;
+  const resolvedAtLevel: Record<string, number> = {};
+  for (const r of resolution.rows) if (r.level !== null && r.n > 0) resolvedAtLevel[r.level] = r.n;
+
+  const byCategory = fold(calls.rows, 'category');
+  const byType = fold(alerts.rows, 'type');
+  return {
+    range: { from: p[0]!, to: p[1]! },
+    calls: { total: sum(byCategory), byCategory, byTown: fold(calls.rows, 'town', 'outside'), byGrid: fold(calls.rows, 'grid') },
+    alerts: { total: sum(byType), byType, byTown: fold(alerts.rows, 'town', 'outside') },
+    cases: {
+      byStatus: fold(caseState.rows, 'status'), byLevel: fold(caseState.rows, 'level'), byRisk: fold(caseState.rows, 'risk'),
+      identified, resolved, resolutionRate: identified > 0 ? resolved / identified : null, resolvedAtLevel,
+    },
+  };
+}

@@ -1,0 +1,256 @@
+/**
+ * Batched, idempotent writes: one INSERT … SELECT FROM unnest($arrays) per table and
+ * batch (never a statement per row, and no 65,535-parameter ceiling), ON CONFLICT DO
+ * NOTHING on the event key, RETURNING the keys that were new. Current-state tables are
+ * then updated from the new events only, so a redelivered batch changes nothing.
+ */
+import type { Topic } from '@watchfloor/config/contracts';
+import type {
+  AlertRecord, CallRecord, CaseRecord, DispatchRecord, RecordOf, StoredRecord, UnitRecord,
+} from '../pipeline/types';
+import type { Queryable } from './db';
+
+/** The identity of an event within its topic; equal keys are the same event delivered again. */
+export function eventKey(r: StoredRecord): string {
+  switch (r.topic) {
+    case 'police.calls': return r.event.id;
+    case 'camera.alerts': return r.event.id;
+    case 'case.status': return `${r.event.caseId}|${Date.parse(r.event.changedAt)}|${r.event.status}|${r.event.level}`;
+    case 'unit.status': return `${r.event.unitId}|${Date.parse(r.event.at)}`;
+    case 'dispatch.commands': return r.event.id;
+  }
+}
+
+function col<T, V>(rows: readonly T[], f: (r: T) => V): V[] {
+  return rows.map(f);
+}
+
+async function writeCalls(tx: Queryable, recs: CallRecord[]): Promise<Set<string>> {
+  const { rows } = await tx.query<{ id: string }>(
+    `INSERT INTO calls (id, received_at, category, priority, summary, lon, lat, address, grid_id, village_code, town_code, caller_hash, caller_masked, source)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::smallint[], $5::text[], $6::float8[], $7::float8[],
+                          $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+     ON CONFLICT DO NOTHING RETURNING id`,
+    [
+      col(recs, (r) => r.event.id), col(recs, (r) => r.event.receivedAt), col(recs, (r) => r.event.category),
+      col(recs, (r) => r.event.priority), col(recs, (r) => r.event.summary), col(recs, (r) => r.event.location.lon),
+      col(recs, (r) => r.event.location.lat), col(recs, (r) => r.event.location.address ?? null),
+      col(recs, (r) => r.place.gridId), col(recs, (r) => r.place.villageCode), col(recs, (r) => r.place.townCode),
+      col(recs, (r) => r.callerHash), col(recs, (r) => r.callerMasked), col(recs, (r) => r.event.source ?? null),
+    ],
+  );
+  const fresh = new Set(rows.map((r) => r.id));
+  const added = recs.filter((r) => fresh.has(r.event.id));
+  if (added.length) {
+    // Dispatch and arrival may have been stored before the call (out-of-order feeds):
+    // the incident's times are taken from whatever is already there.
+    await tx.query(
+      `INSERT INTO incidents (call_id, received_at, category, priority, grid_id, town_code, lon, lat, unit_id, dispatched_at, on_scene_at, handled_at)
+       SELECT v.id, v.t, v.cat, v.pri, v.grid, v.town, v.lon, v.lat,
+              (SELECT d.unit_id FROM dispatches d WHERE d.incident_id = v.id ORDER BY d.at LIMIT 1),
+              (SELECT min(d.at) FROM dispatches d WHERE d.incident_id = v.id),
+              (SELECT min(u.at) FROM unit_events u WHERE u.incident_id = v.id AND u.status = 'on_scene'),
+              (SELECT min(u.at) FROM unit_events u WHERE u.incident_id = v.id AND u.status = 'available')
+       FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::smallint[], $5::text[], $6::text[], $7::float8[], $8::float8[])
+            AS v(id, t, cat, pri, grid, town, lon, lat)
+       ON CONFLICT (call_id) DO NOTHING`,
+      [
+        col(added, (r) => r.event.id), col(added, (r) => r.event.receivedAt), col(added, (r) => r.event.category),
+        col(added, (r) => r.event.priority), col(added, (r) => r.place.gridId), col(added, (r) => r.place.townCode),
+        col(added, (r) => r.event.location.lon), col(added, (r) => r.event.location.lat),
+      ],
+    );
+  }
+  return fresh;
+}
+
+async function writeAlerts(tx: Queryable, recs: AlertRecord[]): Promise<Set<string>> {
+  const { rows } = await tx.query<{ id: string }>(
+    `INSERT INTO alerts (id, camera_id, occurred_at, type, confidence, snapshot_url, lon, lat, grid_id, village_code, town_code)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::real[], $6::text[], $7::float8[], $8::float8[],
+                          $9::text[], $10::text[], $11::text[])
+     ON CONFLICT DO NOTHING RETURNING id`,
+    [
+      col(recs, (r) => r.event.id), col(recs, (r) => r.event.cameraId), col(recs, (r) => r.event.occurredAt),
+      col(recs, (r) => r.event.type), col(recs, (r) => r.event.confidence), col(recs, (r) => r.event.snapshotUrl ?? null),
+      col(recs, (r) => r.lon), col(recs, (r) => r.lat),
+      col(recs, (r) => r.place.gridId), col(recs, (r) => r.place.villageCode), col(recs, (r) => r.place.townCode),
+    ],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+async function writeCases(tx: Queryable, recs: CaseRecord[]): Promise<Set<string>> {
+  const { rows } = await tx.query<{ case_id: string; changed_at: Date; status: string; level: string }>(
+    `INSERT INTO case_events (case_id, changed_at, kind, category, status, level, risk, grid_id, village_code, town_code, assignee, note, related_call_id)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                          $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+     ON CONFLICT DO NOTHING RETURNING case_id, changed_at, status, level`,
+    [
+      col(recs, (r) => r.event.caseId), col(recs, (r) => r.event.changedAt), col(recs, (r) => r.event.kind),
+      col(recs, (r) => r.event.category), col(recs, (r) => r.event.status), col(recs, (r) => r.event.level),
+      col(recs, (r) => r.event.risk), col(recs, (r) => r.event.gridId), col(recs, (r) => r.place.villageCode),
+      col(recs, (r) => r.place.townCode), col(recs, (r) => r.event.assignee ?? null), col(recs, (r) => r.event.note ?? null),
+      col(recs, (r) => r.event.relatedCallId ?? null),
+    ],
+  );
+  const fresh = new Set(rows.map((r) => `${r.case_id}|${new Date(r.changed_at).getTime()}|${r.status}|${r.level}`));
+  const added = recs.filter((r) => fresh.has(eventKey(r)));
+  if (added.length) {
+    // One row per case into the upsert (PostgreSQL refuses to update a row twice in one
+    // statement): its newest change, and its earliest time for opened_at.
+    const latest = new Map<string, CaseRecord>();
+    const earliest = new Map<string, number>();
+    for (const r of added) {
+      const t = Date.parse(r.event.changedAt);
+      const cur = latest.get(r.event.caseId);
+      if (!cur || Date.parse(cur.event.changedAt) <= t) latest.set(r.event.caseId, r);
+      earliest.set(r.event.caseId, Math.min(earliest.get(r.event.caseId) ?? t, t));
+    }
+    const ls = [...latest.values()];
+    await tx.query(
+      `INSERT INTO cases AS c (case_id, kind, category, status, level, risk, grid_id, village_code, town_code, assignee, related_call_id, opened_at, changed_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                            $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[])
+       ON CONFLICT (case_id) DO UPDATE SET
+         kind = excluded.kind, category = excluded.category, status = excluded.status, level = excluded.level,
+         risk = excluded.risk, grid_id = excluded.grid_id, village_code = excluded.village_code, town_code = excluded.town_code,
+         assignee = coalesce(excluded.assignee, c.assignee), related_call_id = coalesce(excluded.related_call_id, c.related_call_id),
+         opened_at = least(c.opened_at, excluded.opened_at), changed_at = excluded.changed_at
+       WHERE excluded.changed_at >= c.changed_at`,
+      [
+        col(ls, (r) => r.event.caseId), col(ls, (r) => r.event.kind), col(ls, (r) => r.event.category),
+        col(ls, (r) => r.event.status), col(ls, (r) => r.event.level), col(ls, (r) => r.event.risk),
+        col(ls, (r) => r.event.gridId), col(ls, (r) => r.place.villageCode), col(ls, (r) => r.place.townCode),
+        col(ls, (r) => r.event.assignee ?? null), col(ls, (r) => r.event.relatedCallId ?? null),
+        col(ls, (r) => new Date(earliest.get(r.event.caseId)!).toISOString()), col(ls, (r) => r.event.changedAt),
+      ],
+    );
+    // A late event older than the current row still moves opened_at back.
+    await tx.query(
+      `UPDATE cases c SET opened_at = v.t FROM unnest($1::text[], $2::timestamptz[]) AS v(id, t)
+       WHERE c.case_id = v.id AND v.t < c.opened_at`,
+      [[...earliest.keys()], [...earliest.values()].map((t) => new Date(t).toISOString())],
+    );
+  }
+  return fresh;
+}
+
+async function writeUnits(tx: Queryable, recs: UnitRecord[]): Promise<Set<string>> {
+  const { rows } = await tx.query<{ unit_id: string; at: Date }>(
+    `INSERT INTO unit_events (unit_id, at, status, lon, lat, incident_id)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::float8[], $5::float8[], $6::text[])
+     ON CONFLICT DO NOTHING RETURNING unit_id, at`,
+    [
+      col(recs, (r) => r.event.unitId), col(recs, (r) => r.event.at), col(recs, (r) => r.event.status),
+      col(recs, (r) => r.event.position?.lon ?? null), col(recs, (r) => r.event.position?.lat ?? null),
+      col(recs, (r) => r.event.incidentId ?? null),
+    ],
+  );
+  const fresh = new Set(rows.map((r) => `${r.unit_id}|${new Date(r.at).getTime()}`));
+  const added = recs.filter((r) => fresh.has(eventKey(r)));
+  if (added.length) {
+    const latest = new Map<string, UnitRecord>();
+    for (const r of added) {
+      const cur = latest.get(r.event.unitId);
+      if (!cur || Date.parse(cur.event.at) <= Date.parse(r.event.at)) latest.set(r.event.unitId, r);
+    }
+    const ls = [...latest.values()];
+    await tx.query(
+      `INSERT INTO units AS u (unit_id, status, lon, lat, incident_id, at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::text[], $6::timestamptz[])
+       ON CONFLICT (unit_id) DO UPDATE SET status = excluded.status,
+         lon = coalesce(excluded.lon, u.lon), lat = coalesce(excluded.lat, u.lat),
+         incident_id = excluded.incident_id, at = excluded.at
+       WHERE excluded.at >= u.at`,
+      [
+        col(ls, (r) => r.event.unitId), col(ls, (r) => r.event.status), col(ls, (r) => r.event.position?.lon ?? null),
+        col(ls, (r) => r.event.position?.lat ?? null), col(ls, (r) => r.event.incidentId ?? null), col(ls, (r) => r.event.at),
+      ],
+    );
+    // Arrival and release of a unit move its incident on; earliest time wins whatever the order.
+    const withIncident = added.filter((r) => r.event.incidentId);
+    if (withIncident.length) {
+      // One row per incident (an UPDATE … FROM applies only one matching row per target);
+      // LEAST ignores NULLs, so the earliest known time wins whatever the arrival order.
+      await tx.query(
+        `UPDATE incidents i SET
+           on_scene_at = least(i.on_scene_at, v.scene),
+           handled_at = least(i.handled_at, v.freed),
+           dispatched_at = least(i.dispatched_at, v.sent),
+           unit_id = coalesce(i.unit_id, v.unit)
+         FROM (SELECT id, min(t) FILTER (WHERE status = 'on_scene') AS scene, min(t) FILTER (WHERE status = 'available') AS freed,
+                      min(t) FILTER (WHERE status IN ('dispatched', 'en_route')) AS sent, min(unit) AS unit
+               FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS x(id, status, t, unit) GROUP BY id) AS v
+         WHERE i.call_id = v.id`,
+        [
+          col(withIncident, (r) => r.event.incidentId!), col(withIncident, (r) => r.event.status),
+          col(withIncident, (r) => r.event.at), col(withIncident, (r) => r.event.unitId),
+        ],
+      );
+    }
+  }
+  return fresh;
+}
+
+async function writeDispatches(tx: Queryable, recs: DispatchRecord[]): Promise<Set<string>> {
+  const { rows } = await tx.query<{ id: string }>(
+    `INSERT INTO dispatches (id, incident_id, unit_id, by_user, at, instruction)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
+     ON CONFLICT DO NOTHING RETURNING id`,
+    [
+      col(recs, (r) => r.event.id), col(recs, (r) => r.event.incidentId), col(recs, (r) => r.event.unitId),
+      col(recs, (r) => r.event.by), col(recs, (r) => r.event.at), col(recs, (r) => r.event.instruction ?? null),
+    ],
+  );
+  const fresh = new Set(rows.map((r) => r.id));
+  const added = recs.filter((r) => fresh.has(r.event.id));
+  if (added.length) {
+    await tx.query(
+      `UPDATE incidents i SET dispatched_at = least(i.dispatched_at, v.t),
+         unit_id = CASE WHEN i.dispatched_at IS NULL OR v.t < i.dispatched_at THEN v.unit ELSE i.unit_id END
+       FROM (SELECT DISTINCT ON (id) * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(id, unit, t) ORDER BY id, t) AS v
+       WHERE i.call_id = v.id`,
+      [col(added, (r) => r.event.incidentId), col(added, (r) => r.event.unitId), col(added, (r) => r.event.at)],
+    );
+  }
+  return fresh;
+}
+
+/** Writes one topic's records; returns those that were new (in input order). */
+export async function writeEvents<T extends Topic>(tx: Queryable, topic: T, recs: RecordOf<T>[]): Promise<RecordOf<T>[]> {
+  if (recs.length === 0) return [];
+  // Duplicates inside one batch are dropped before SQL: the state upserts may not touch a row twice.
+  const seen = new Set<string>();
+  const unique = recs.filter((r) => {
+    const k = eventKey(r);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  let fresh: Set<string>;
+  switch (topic) {
+    case 'police.calls': fresh = await writeCalls(tx, unique as CallRecord[]); break;
+    case 'camera.alerts': fresh = await writeAlerts(tx, unique as AlertRecord[]); break;
+    case 'case.status': fresh = await writeCases(tx, unique as CaseRecord[]); break;
+    case 'unit.status': fresh = await writeUnits(tx, unique as UnitRecord[]); break;
+    default: fresh = await writeDispatches(tx, unique as DispatchRecord[]); break;
+  }
+  return unique.filter((r) => fresh.has(eventKey(r)));
+}
+
+export interface DeadLetter {
+  topic: string;
+  source: string;
+  reason: string;
+  payload: string;
+}
+
+export async function writeDeadLetters(tx: Queryable, letters: readonly DeadLetter[]): Promise<void> {
+  if (letters.length === 0) return;
+  await tx.query(
+    `INSERT INTO dead_letters (topic, source, reason, payload)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
+    [col(letters, (l) => l.topic), col(letters, (l) => l.source), col(letters, (l) => l.reason), col(letters, (l) => l.payload)],
+  );
+}

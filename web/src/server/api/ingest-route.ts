@@ -1,0 +1,39 @@
+/**
+ * POST /api/ingest/<topic>: the same events as the Kafka topics, as a JSON array, one
+ * JSON object, or NDJSON. Each element goes through the same pipeline; the reply says
+ * what was stored, what was already there, and why anything was rejected (by index).
+ */
+import { isTopic } from '@watchfloor/config/contracts';
+import type { RawMessage } from '@watchfloor/ingest/pipeline/types';
+import type { Runtime } from '@watchfloor/ingest/runtime';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError, readBody, requireToken, sendJson } from './http';
+
+/** Splits a body into messages: a JSON array's elements, a single object, or NDJSON lines (kept as text so a bad line is rejected alone). */
+export function splitBody(body: string): RawMessage[] {
+  const text = body.trim();
+  if (!text) return [];
+  if (text.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new HttpError(400, `body is not a JSON array: ${(err as Error).message}`);
+    }
+    if (!Array.isArray(parsed)) throw new HttpError(400, 'body is not a JSON array');
+    return parsed.map((value: unknown) => ({ value }));
+  }
+  const lines = text.split(/\r?\n/).filter((l) => l.trim());
+  if (lines.length === 1) return [{ value: lines[0]! }];
+  return lines.map((value) => ({ value }));
+}
+
+export async function ingestRoute(rt: Runtime, topicName: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  if (req.method !== 'POST') throw new HttpError(405, 'use POST');
+  requireToken(req, url, [rt.settings.INGEST_TOKEN]);
+  if (!isTopic(topicName)) throw new HttpError(404, `unknown topic ${topicName}`);
+  const body = await readBody(req, rt.settings.INGEST_MAX_BYTES);
+  const messages = splitBody(body.toString('utf8'));
+  const outcome = await rt.pipeline.process(topicName, messages, 'http');
+  sendJson(res, 200, outcome);
+}
