@@ -27,5 +27,7 @@ export interface Db extends Queryable {
    * instances starting together (e.g. migrating) take turns instead of colliding.
    */
   withLock<T>(key: number, fn: (s: Session) => Promise<T>): Promise<T>;
+  /** Bulk-loads CSV rows with COPY (bulk loads and the ingest benchmark's yardstick). */
+  copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,6 +1,10 @@
 /** Server store: a `pg` pool against TimescaleDB or plain PostgreSQL ≥ 14. */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Db, DbFlavor, Queryable } from './db';
+import { ident } from './sql-ident';
 
 export async function openPg(url: string, want: 'auto' | DbFlavor, poolSize = 8): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'watchfloor' });
@@ -48,6 +52,15 @@ export async function openPg(url: string, want: 'auto' | DbFlavor, poolSize = 8)
         });
       } finally {
         await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+        client.release();
+      }
+    },
+    async copyCsv(table, columns, csv) {
+      const client = await pool.connect();
+      try {
+        const sink = client.query(copyFrom(`COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+        await pipeline(Readable.from([csv]), sink);
+      } finally {
         client.release();
       }
     },

