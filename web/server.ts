@@ -12,7 +12,10 @@ import next from 'next';
 import { devDefaultsInUse, loadSettings } from '@watchfloor/config/settings';
 import { startRuntime, type Runtime } from '@watchfloor/ingest/runtime';
 import { startSimulator, type Simulator } from '@watchfloor/ingest/simulator/simulator';
+import { toWallDelta } from '@watchfloor/ingest/live/wall-deltas';
 import { createApi } from './src/server/api/router';
+import { startGateway } from './src/server/live/gateway';
+import { startWallHub, type WallHub } from './src/server/live/wall-hub';
 import { sendJson } from './src/server/api/http';
 
 const log = (l: string) => console.log(`${new Date().toISOString()} ${l}`);
@@ -21,6 +24,8 @@ const webDir = path.dirname(fileURLToPath(import.meta.url));
 
 let runtime: Runtime | null = null;
 let simulator: Simulator | null = null;
+let hub: WallHub | null = null;
+let gateway: ReturnType<typeof startGateway> | null = null;
 let api: ReturnType<typeof createApi> | null = null;
 let nextHandle: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
 let startError: string | null = null;
@@ -53,6 +58,10 @@ async function main(): Promise<void> {
   for (const d of devDefaultsInUse(settings)) log(`[web] development default in use: ${d} (set it in the environment for production)`);
 
   runtime = await startRuntime(settings, { consume: settings.ingestInWeb, log });
+  const wallHub = await startWallHub({ db: runtime.db, region: runtime.region, tz: settings.TZ_CENTER, log });
+  hub = wallHub;
+  runtime.pipeline.onStored((batch) => wallHub.publish(toWallDelta(batch)));
+  gateway = startGateway(server, wallHub, { tokens: [settings.WALL_TOKEN, settings.ADMIN_TOKEN] });
   api = createApi(runtime, log);
   log(`[web] data plane ready (store: ${runtime.db.kind}/${runtime.db.flavor}, region: ${runtime.region.meta.name}, ${runtime.region.grids.features.length} grids)`);
   if (settings.simulate) {
@@ -77,6 +86,8 @@ async function shutdown(signal: string): Promise<void> {
   server.close();
   server.closeAllConnections();
   await simulator?.stop();
+  hub?.stop();
+  await gateway?.close().catch(() => undefined);
   await runtime?.stop();
   process.exit(0);
 }

@@ -42,23 +42,35 @@ async function writeCalls(tx: Queryable, recs: CallRecord[]): Promise<Set<string
   const fresh = new Set(rows.map((r) => r.id));
   const added = recs.filter((r) => fresh.has(r.event.id));
   if (added.length) {
-    // Dispatch and arrival may have been stored before the call (out-of-order feeds):
-    // the incident's times are taken from whatever is already there.
     await tx.query(
-      `INSERT INTO incidents (call_id, received_at, category, priority, grid_id, town_code, lon, lat, unit_id, dispatched_at, on_scene_at, handled_at)
-       SELECT v.id, v.t, v.cat, v.pri, v.grid, v.town, v.lon, v.lat,
-              (SELECT d.unit_id FROM dispatches d WHERE d.incident_id = v.id ORDER BY d.at LIMIT 1),
-              (SELECT min(d.at) FROM dispatches d WHERE d.incident_id = v.id),
-              (SELECT min(u.at) FROM unit_events u WHERE u.incident_id = v.id AND u.status = 'on_scene'),
-              (SELECT min(u.at) FROM unit_events u WHERE u.incident_id = v.id AND u.status = 'available')
-       FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::smallint[], $5::text[], $6::text[], $7::float8[], $8::float8[])
-            AS v(id, t, cat, pri, grid, town, lon, lat)
+      `INSERT INTO incidents (call_id, received_at, category, priority, grid_id, town_code, lon, lat)
+       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::smallint[], $5::text[], $6::text[], $7::float8[], $8::float8[])
        ON CONFLICT (call_id) DO NOTHING`,
       [
         col(added, (r) => r.event.id), col(added, (r) => r.event.receivedAt), col(added, (r) => r.event.category),
         col(added, (r) => r.event.priority), col(added, (r) => r.place.gridId), col(added, (r) => r.place.townCode),
         col(added, (r) => r.event.location.lon), col(added, (r) => r.event.location.lat),
       ],
+    );
+    // Dispatch and arrival may have been stored before their call (out-of-order feeds).
+    // Looked up afterwards, by index, rather than per row inside the insert: nearly always
+    // there is nothing to find, and the insert stays as cheap as the calls insert.
+    const ids = added.map((r) => r.event.id);
+    await tx.query(
+      `UPDATE incidents i SET dispatched_at = least(i.dispatched_at, d.first_at), unit_id = coalesce(i.unit_id, d.unit_id)
+       FROM (SELECT DISTINCT ON (incident_id) incident_id, unit_id, at AS first_at FROM dispatches
+             WHERE incident_id = ANY($1::text[]) ORDER BY incident_id, at) AS d
+       WHERE i.call_id = d.incident_id`,
+      [ids],
+    );
+    await tx.query(
+      `UPDATE incidents i SET on_scene_at = least(i.on_scene_at, u.scene), handled_at = least(i.handled_at, u.freed),
+         dispatched_at = least(i.dispatched_at, u.sent), unit_id = coalesce(i.unit_id, u.unit)
+       FROM (SELECT incident_id, min(at) FILTER (WHERE status = 'on_scene') AS scene, min(at) FILTER (WHERE status = 'available') AS freed,
+                    min(at) FILTER (WHERE status IN ('dispatched', 'en_route')) AS sent, min(unit_id) AS unit
+             FROM unit_events WHERE incident_id = ANY($1::text[]) GROUP BY incident_id) AS u
+       WHERE i.call_id = u.incident_id`,
+      [ids],
     );
   }
   return fresh;

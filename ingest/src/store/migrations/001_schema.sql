@@ -72,6 +72,7 @@ CREATE TABLE IF NOT EXISTS unit_events (
   ingested_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (unit_id, at)
 );
+CREATE INDEX IF NOT EXISTS unit_events_incident ON unit_events (incident_id) WHERE incident_id IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS dispatches (
   id          text PRIMARY KEY,

@@ -7,9 +7,11 @@ import type { Runtime } from '@watchfloor/ingest/runtime';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, sendJson } from './http';
 import { ingestRoute } from './ingest-route';
+import { createRegionRoute } from './region-route';
 import { summaryRoute } from './stats-route';
 
 export function createApi(rt: Runtime, log: (l: string) => void) {
+  const region = createRegionRoute(rt.region);
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const p = url.pathname;
     if (!p.startsWith('/api/')) return false;
@@ -19,6 +21,8 @@ export function createApi(rt: Runtime, log: (l: string) => void) {
         sendJson(res, h.status === 'ok' ? 200 : 503, h);
       } else if (p.startsWith('/api/ingest/')) {
         await ingestRoute(rt, decodeURIComponent(p.slice('/api/ingest/'.length)), req, res, url);
+      } else if (p.startsWith('/api/region/') && req.method === 'GET') {
+        region(p.slice('/api/region/'.length), req, res);
       } else if (p === '/api/stats/summary') {
         await summaryRoute(rt, res, url);
       } else {

@@ -1,0 +1,145 @@
+/**
+ * The wall's state as a pure reducer: apply(state, delta) → state. The server uses it to
+ * keep the snapshot it hands to new clients, the browser for live deltas, and replay for
+ * stored events, so live and replay can never disagree. Unchanged parts keep their object
+ * identity, so map layers and panels skip work when their slice did not change.
+ */
+import { CLOSED_CASE_STATUSES, type IncidentState } from '../contracts';
+import { zonedParts } from '../time';
+import {
+  ALERT_WINDOW_MS, INCIDENT_WINDOW_MS, MAX_ALERTS, MAX_INCIDENTS,
+  type WallCall, type WallDelta, type WallState,
+} from './types';
+
+const STATE_ORDER: Record<IncidentState, number> = { received: 0, dispatched: 1, on_scene: 2, handled: 3, closed: 4 };
+
+function advance(a: IncidentState, b: IncidentState): IncidentState {
+  return STATE_ORDER[b] > STATE_ORDER[a] ? b : a;
+}
+
+function withIncidentState(s: WallState, id: string, next: IncidentState): WallState {
+  const i = s.incidents.findIndex((c) => c.id === id);
+  if (i < 0) return s;
+  const cur = s.incidents[i]!;
+  const state = advance(cur.state, next);
+  if (state === cur.state) return s;
+  const incidents = s.incidents.slice();
+  incidents[i] = { ...cur, state };
+  return { ...s, incidents };
+}
+
+function applyCalls(s: WallState, items: WallCall[], tz: string): WallState {
+  const known = new Set(s.incidents.map((c) => c.id));
+  const fresh = items.filter((c) => !known.has(c.id) && c.t >= s.at - INCIDENT_WINDOW_MS);
+  if (fresh.length === 0) return s;
+  const incidents = [...fresh].sort((a, b) => b.t - a.t).concat(s.incidents).sort((a, b) => b.t - a.t).slice(0, MAX_INCIDENTS);
+  const gridCalls = { ...s.gridCalls };
+  const f = { ...s.figures, callsByHourToday: s.figures.callsByHourToday.slice(), byCategoryToday: { ...s.figures.byCategoryToday } };
+  for (const c of fresh) {
+    if (c.gridId) gridCalls[c.gridId] = (gridCalls[c.gridId] ?? 0) + 1;
+    if (c.t >= f.dayStart && c.t < f.dayStart + 86_400_000) {
+      f.callsToday++;
+      const h = zonedParts(new Date(c.t), tz).hour;
+      f.callsByHourToday[h] = (f.callsByHourToday[h] ?? 0) + 1;
+      f.byCategoryToday[c.category] = (f.byCategoryToday[c.category] ?? 0) + 1;
+    }
+  }
+  return { ...s, incidents, gridCalls, figures: f };
+}
+
+/** Applies one delta. Deltas at or below the state's sequence are ignored (never applied twice). */
+export function apply(s: WallState, d: WallDelta, tz: string): WallState {
+  if (d.seq <= s.seq) return s;
+  let next: WallState = s;
+  let newest = s.newestEventAt;
+  const seen = (t: number) => { if (newest === null || t > newest) newest = t; };
+  switch (d.type) {
+    case 'calls':
+      d.items.forEach((c) => seen(c.t));
+      next = applyCalls(s, d.items, tz);
+      break;
+    case 'dispatches':
+      for (const x of d.items) { seen(x.t); next = withIncidentState(next, x.incidentId, 'dispatched'); }
+      break;
+    case 'units': {
+      const units = { ...s.units };
+      for (const u of d.items) {
+        seen(u.t);
+        const cur = units[u.unitId];
+        if (cur && cur.t > u.t) continue;
+        units[u.unitId] = { status: u.status, lon: u.lon ?? cur?.lon ?? 0, lat: u.lat ?? cur?.lat ?? 0, t: u.t, incidentId: u.incidentId };
+        if (u.incidentId) {
+          const st: IncidentState | null = u.status === 'on_scene' ? 'on_scene' : u.status === 'available' ? 'handled' : u.status === 'en_route' || u.status === 'dispatched' ? 'dispatched' : null;
+          if (st) next = withIncidentState(next, u.incidentId, st);
+        }
+      }
+      next = { ...next, units };
+      break;
+    }
+    case 'alerts': {
+      const offline = { ...s.offlineCameras };
+      const fresh = [];
+      for (const a of d.items) {
+        seen(a.t);
+        if (a.type === 'camera_offline') {
+          if ((offline[a.cameraId] ?? 0) < a.t) offline[a.cameraId] = a.t;
+        } else {
+          // Any other alert proves the camera is sending again.
+          if (offline[a.cameraId] !== undefined && offline[a.cameraId]! <= a.t) delete offline[a.cameraId];
+          if (a.t >= s.at - ALERT_WINDOW_MS) fresh.push(a);
+        }
+      }
+      const alerts = fresh.length ? [...fresh, ...s.alerts].sort((a, b) => b.t - a.t).slice(0, MAX_ALERTS) : s.alerts;
+      next = { ...s, offlineCameras: offline, alerts };
+      break;
+    }
+    case 'cases': {
+      const cases = { ...s.cases };
+      for (const c of d.items) {
+        seen(c.t);
+        const cur = cases[c.caseId];
+        if (cur && cur.t > c.t) continue;
+        if (CLOSED_CASE_STATUSES.has(c.status)) delete cases[c.caseId];
+        else cases[c.caseId] = { status: c.status, level: c.level, risk: c.risk, gridId: c.gridId, t: c.t };
+      }
+      next = { ...s, cases };
+      break;
+    }
+    case 'figures':
+      next = { ...s, figures: d.figures };
+      break;
+  }
+  return { ...next, seq: d.seq, at: Math.max(s.at, d.at), newestEventAt: newest };
+}
+
+/** Drops what has left the time windows (24 h of calls, 1 h of alerts) as of `now`. */
+export function prune(s: WallState, now: number): WallState {
+  const cut = now - INCIDENT_WINDOW_MS;
+  const last = s.incidents[s.incidents.length - 1];
+  const alertCut = now - ALERT_WINDOW_MS;
+  const lastAlert = s.alerts[s.alerts.length - 1];
+  const dropCalls = last !== undefined && last.t < cut;
+  const dropAlerts = lastAlert !== undefined && lastAlert.t < alertCut;
+  if (!dropCalls && !dropAlerts) return s;
+  let next = s;
+  if (dropCalls) {
+    const keep = s.incidents.filter((c) => c.t >= cut);
+    const gridCalls = { ...s.gridCalls };
+    for (const c of s.incidents) {
+      if (c.t >= cut || !c.gridId) continue;
+      const n = (gridCalls[c.gridId] ?? 0) - 1;
+      if (n > 0) gridCalls[c.gridId] = n;
+      else delete gridCalls[c.gridId];
+    }
+    next = { ...next, incidents: keep, gridCalls };
+  }
+  if (dropAlerts) next = { ...next, alerts: s.alerts.filter((a) => a.t >= alertCut) };
+  return next;
+}
+
+/** Counts the wall's dispatch panel shows: incidents of the last 24 h by state. */
+export function dispatchCounts(s: WallState): Record<IncidentState, number> {
+  const out: Record<IncidentState, number> = { received: 0, dispatched: 0, on_scene: 0, handled: 0, closed: 0 };
+  for (const c of s.incidents) out[c.state]++;
+  return out;
+}

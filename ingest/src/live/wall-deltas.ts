@@ -1,0 +1,33 @@
+/**
+ * Stored records → wall delta bodies. This is where the wall's privacy line is drawn:
+ * only codes, times and positions cross it; no summaries, phones, addresses or names.
+ */
+import type { WallDeltaBody } from '@watchfloor/config/wall';
+import type { StoredBatch } from '../pipeline/types';
+
+export function toWallDelta(batch: StoredBatch): WallDeltaBody {
+  switch (batch.topic) {
+    case 'police.calls':
+      return { type: 'calls', items: (batch as StoredBatch<'police.calls'>).records.map((r) => ({
+        id: r.event.id, t: Date.parse(r.event.receivedAt), category: r.event.category, priority: r.event.priority,
+        lon: r.event.location.lon, lat: r.event.location.lat, gridId: r.place.gridId, townCode: r.place.townCode, state: 'received' as const,
+      })) };
+    case 'camera.alerts':
+      return { type: 'alerts', items: (batch as StoredBatch<'camera.alerts'>).records.map((r) => ({
+        id: r.event.id, t: Date.parse(r.event.occurredAt), type: r.event.type, cameraId: r.event.cameraId, gridId: r.place.gridId, lon: r.lon, lat: r.lat,
+      })) };
+    case 'case.status':
+      return { type: 'cases', items: (batch as StoredBatch<'case.status'>).records.map((r) => ({
+        caseId: r.event.caseId, t: Date.parse(r.event.changedAt), status: r.event.status, level: r.event.level, risk: r.event.risk, gridId: r.event.gridId,
+      })) };
+    case 'unit.status':
+      return { type: 'units', items: (batch as StoredBatch<'unit.status'>).records.map((r) => ({
+        unitId: r.event.unitId, t: Date.parse(r.event.at), status: r.event.status, lon: r.event.position?.lon ?? null,
+        lat: r.event.position?.lat ?? null, incidentId: r.event.incidentId ?? null,
+      })) };
+    case 'dispatch.commands':
+      return { type: 'dispatches', items: (batch as StoredBatch<'dispatch.commands'>).records.map((r) => ({
+        incidentId: r.event.incidentId, unitId: r.event.unitId, t: Date.parse(r.event.at),
+      })) };
+  }
+}

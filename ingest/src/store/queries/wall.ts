@@ -1,0 +1,107 @@
+/** Read model for the wall's snapshot: the state a new screen starts from. */
+import type { CallCategory, IncidentState } from '@watchfloor/config/contracts';
+import { startOfDay } from '@watchfloor/config/time';
+import {
+  ALERT_WINDOW_MS, INCIDENT_WINDOW_MS, MAX_ALERTS, MAX_INCIDENTS,
+  type WallAlert, type WallCall, type WallCase, type WallFigures, type WallUnit,
+} from '@watchfloor/config/wall';
+import type { Queryable } from '../db';
+
+const DAY = 86_400_000;
+
+/** Figures from the database for `now`: today so far, the same span last week, rates. */
+export async function wallFigures(db: Queryable, now: Date, tz: string, camerasTotal: number): Promise<WallFigures> {
+  const dayStart = startOfDay(now, tz).getTime();
+  const lastWeekStart = startOfDay(new Date(now.getTime() - 7 * DAY), tz).getTime();
+  const sinceDayStart = now.getTime() - dayStart;
+  const { rows } = await db.query<{ wk: number; h: number; category: CallCategory; n: number }>(
+    `SELECT CASE WHEN received_at >= $1 THEN 0 ELSE 1 END AS wk,
+            extract(hour FROM received_at AT TIME ZONE $5)::int AS h, category, count(*)::int AS n
+     FROM calls WHERE (received_at >= $1 AND received_at < $2) OR (received_at >= $3 AND received_at < $4)
+     GROUP BY 1, 2, 3`,
+    [new Date(dayStart).toISOString(), new Date(dayStart + DAY).toISOString(), new Date(lastWeekStart).toISOString(),
+      new Date(lastWeekStart + DAY).toISOString(), tz],
+  );
+  const f: WallFigures = {
+    dayStart, callsToday: 0, callsSameTimeLastWeek: 0, callsByHourToday: Array(24).fill(0), callsByHourLastWeek: Array(24).fill(0),
+    byCategoryToday: {}, resolutionRate30d: null, camerasTotal,
+  };
+  for (const r of rows) {
+    if (r.wk === 0) {
+      f.callsToday += r.n;
+      f.callsByHourToday[r.h] = (f.callsByHourToday[r.h] ?? 0) + r.n;
+      f.byCategoryToday[r.category] = (f.byCategoryToday[r.category] ?? 0) + r.n;
+    } else {
+      f.callsByHourLastWeek[r.h] = (f.callsByHourLastWeek[r.h] ?? 0) + r.n;
+    }
+  }
+  const { rows: same } = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM calls WHERE received_at >= $1 AND received_at < $2',
+    [new Date(lastWeekStart).toISOString(), new Date(lastWeekStart + sinceDayStart).toISOString()],
+  );
+  f.callsSameTimeLastWeek = same[0]?.n ?? 0;
+  const { rows: rr } = await db.query<{ identified: number; resolved: number }>(
+    `SELECT count(*)::int AS identified, count(*) FILTER (WHERE status IN ('resolved', 'closed'))::int AS resolved
+     FROM cases WHERE opened_at >= $1`,
+    [new Date(now.getTime() - 30 * DAY).toISOString()],
+  );
+  const r0 = rr[0];
+  f.resolutionRate30d = r0 && r0.identified > 0 ? r0.resolved / r0.identified : null;
+  return f;
+}
+
+export async function wallIncidents(db: Queryable, now: Date): Promise<WallCall[]> {
+  const { rows } = await db.query<{ id: string; t: Date; category: WallCall['category']; priority: number; lon: number; lat: number; grid_id: string | null; town_code: string | null; state: IncidentState }>(
+    `SELECT call_id AS id, received_at AS t, category, priority, lon, lat, grid_id, town_code,
+            CASE WHEN closed_at IS NOT NULL THEN 'closed' WHEN handled_at IS NOT NULL THEN 'handled'
+                 WHEN on_scene_at IS NOT NULL THEN 'on_scene' WHEN dispatched_at IS NOT NULL THEN 'dispatched' ELSE 'received' END AS state
+     FROM incidents WHERE received_at >= $1 ORDER BY received_at DESC LIMIT $2`,
+    [new Date(now.getTime() - INCIDENT_WINDOW_MS).toISOString(), MAX_INCIDENTS],
+  );
+  return rows.map((r) => ({ id: r.id, t: new Date(r.t).getTime(), category: r.category, priority: r.priority, lon: r.lon, lat: r.lat, gridId: r.grid_id, townCode: r.town_code, state: r.state }));
+}
+
+export async function wallOpenCases(db: Queryable): Promise<Record<string, WallCase>> {
+  const { rows } = await db.query<{ case_id: string; status: WallCase['status']; level: WallCase['level']; risk: WallCase['risk']; grid_id: string; changed_at: Date }>(
+    `SELECT case_id, status, level, risk, grid_id, changed_at FROM cases WHERE status NOT IN ('resolved', 'closed')`,
+  );
+  const out: Record<string, WallCase> = {};
+  for (const r of rows) out[r.case_id] = { status: r.status, level: r.level, risk: r.risk, gridId: r.grid_id, t: new Date(r.changed_at).getTime() };
+  return out;
+}
+
+export async function wallUnits(db: Queryable): Promise<Record<string, WallUnit>> {
+  const { rows } = await db.query<{ unit_id: string; status: WallUnit['status']; lon: number | null; lat: number | null; at: Date; incident_id: string | null }>(
+    'SELECT unit_id, status, lon, lat, at, incident_id FROM units',
+  );
+  const out: Record<string, WallUnit> = {};
+  for (const r of rows) out[r.unit_id] = { status: r.status, lon: r.lon ?? 0, lat: r.lat ?? 0, t: new Date(r.at).getTime(), incidentId: r.incident_id };
+  return out;
+}
+
+/** Cameras whose newest alert of the last 24 h says offline; and the last hour's alerts. */
+export async function wallCameras(db: Queryable, now: Date): Promise<{ offline: Record<string, number>; alerts: WallAlert[] }> {
+  const { rows } = await db.query<{ camera_id: string; occurred_at: Date }>(
+    `SELECT camera_id, occurred_at FROM (
+       SELECT DISTINCT ON (camera_id) camera_id, type, occurred_at FROM alerts WHERE occurred_at >= $1
+       ORDER BY camera_id, occurred_at DESC) x WHERE type = 'camera_offline'`,
+    [new Date(now.getTime() - DAY).toISOString()],
+  );
+  const offline: Record<string, number> = {};
+  for (const r of rows) offline[r.camera_id] = new Date(r.occurred_at).getTime();
+  const { rows: ar } = await db.query<{ id: string; t: Date; type: WallAlert['type']; camera_id: string; grid_id: string | null; lon: number; lat: number }>(
+    `SELECT id, occurred_at AS t, type, camera_id, grid_id, lon, lat FROM alerts
+     WHERE occurred_at >= $1 AND type <> 'camera_offline' ORDER BY occurred_at DESC LIMIT $2`,
+    [new Date(now.getTime() - ALERT_WINDOW_MS).toISOString(), MAX_ALERTS],
+  );
+  return { offline, alerts: ar.map((a) => ({ id: a.id, t: new Date(a.t).getTime(), type: a.type, cameraId: a.camera_id, gridId: a.grid_id, lon: a.lon, lat: a.lat })) };
+}
+
+export async function newestEventTime(db: Queryable): Promise<number | null> {
+  const { rows } = await db.query<{ t: Date | null }>(
+    `SELECT greatest((SELECT max(received_at) FROM calls), (SELECT max(occurred_at) FROM alerts),
+                     (SELECT max(changed_at) FROM case_events), (SELECT max(at) FROM unit_events)) AS t`,
+  );
+  const t = rows[0]?.t;
+  return t ? new Date(t).getTime() : null;
+}

@@ -1,0 +1,97 @@
+/**
+ * socket.io gateway for the wall. Protocol:
+ *   client → `hello` { epoch?, seq? }       (on every (re)connect)
+ *   server → `snapshot` WallState            (when it cannot resume, or on request)
+ *   server → `deltas` WallDelta[]            (what was missed, in order)
+ *   server → `delta` WallDelta               (live, in order)
+ *   server → `tick` { at, seq, epoch }       (every 5 s: lets a screen tell "quiet" from "cut off")
+ * A client whose socket buffer grows past a bound stops receiving deltas and gets one
+ * fresh snapshot once its buffer drains: a slow screen costs the server bounded memory.
+ */
+import type http from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { WallDelta } from '@watchfloor/config/wall';
+import type { WallHub } from './wall-hub';
+
+export interface GatewayOptions {
+  tokens: readonly string[];
+  /** Packets queued for one client before it is dropped to snapshot mode. */
+  maxBufferedPackets?: number;
+  tickMs?: number;
+}
+
+interface ClientState { ready: boolean; lagging: boolean }
+
+export function startGateway(server: http.Server, hub: WallHub, opts: GatewayOptions) {
+  const io = new Server(server, {
+    path: '/socket.io',
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    pingInterval: 10_000,
+    pingTimeout: 8_000,
+    perMessageDeflate: { threshold: 4096 },
+  });
+  const maxBuffered = opts.maxBufferedPackets ?? 500;
+  const clients = new Map<Socket, ClientState>();
+
+  io.use((socket, next) => {
+    const t = socket.handshake.auth?.token ?? socket.handshake.query?.token;
+    if (typeof t === 'string' && opts.tokens.includes(t)) next();
+    else next(new Error('unauthorized'));
+  });
+
+  const sendSnapshot = (socket: Socket, st: ClientState) => {
+    st.lagging = false;
+    st.ready = true;
+    socket.emit('snapshot', hub.snapshot());
+  };
+
+  io.on('connection', (socket) => {
+    const st: ClientState = { ready: false, lagging: false };
+    clients.set(socket, st);
+    socket.on('hello', (msg: unknown) => {
+      const m = (msg ?? {}) as { epoch?: unknown; seq?: unknown };
+      if (m.epoch === hub.epoch && typeof m.seq === 'number') {
+        const missed = hub.since(m.seq);
+        if (missed) {
+          st.ready = true;
+          if (missed.length) socket.emit('deltas', missed);
+          return;
+        }
+      }
+      sendSnapshot(socket, st);
+    });
+    socket.conn.on('drain', () => {
+      if (st.lagging) sendSnapshot(socket, st);
+    });
+    socket.on('disconnect', () => clients.delete(socket));
+  });
+
+  const off = hub.onDelta((d: WallDelta) => {
+    for (const [socket, st] of clients) {
+      if (!st.ready || st.lagging) continue;
+      // engine.io keeps no cap on this queue (it is private API, but the only measure there is).
+      if ((socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length > maxBuffered) {
+        st.lagging = true;
+        continue;
+      }
+      socket.emit('delta', d);
+    }
+  });
+
+  const tick = setInterval(() => {
+    const snap = hub.snapshot();
+    io.emit('tick', { at: Date.now(), seq: snap.seq, epoch: hub.epoch });
+  }, opts.tickMs ?? 5000);
+  tick.unref();
+
+  return {
+    io,
+    clientCount: () => clients.size,
+    async close() {
+      clearInterval(tick);
+      off();
+      await io.close();
+    },
+  };
+}

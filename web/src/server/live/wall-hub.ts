@@ -1,0 +1,83 @@
+/**
+ * The server's copy of the wall: numbers every delta (one sequence per process, tagged
+ * with an epoch), keeps the current state through the shared reducer (so a snapshot is
+ * always exactly "state at seq"), and refreshes the database-derived figures every 30 s.
+ */
+import crypto from 'node:crypto';
+import type { Region } from '@watchfloor/config/region';
+import { apply, prune, type WallDelta, type WallDeltaBody, type WallState } from '@watchfloor/config/wall';
+import type { Db } from '@watchfloor/ingest/store/db';
+import { newestEventTime, wallCameras, wallFigures, wallIncidents, wallOpenCases, wallUnits } from '@watchfloor/ingest/store/queries/wall';
+import { DeltaLog } from './delta-log';
+
+export type DeltaListener = (d: WallDelta) => void;
+
+export interface WallHub {
+  readonly epoch: string;
+  snapshot(): WallState;
+  since(seq: number): WallDelta[] | null;
+  publish(body: WallDeltaBody): void;
+  onDelta(l: DeltaListener): () => void;
+  stop(): void;
+}
+
+export async function loadWallState(db: Db, region: Region, tz: string, epoch: string, now = new Date()): Promise<WallState> {
+  const [figures, incidents, cases, units, cameras, newest] = await Promise.all([
+    wallFigures(db, now, tz, region.cameras.length), wallIncidents(db, now), wallOpenCases(db), wallUnits(db), wallCameras(db, now), newestEventTime(db),
+  ]);
+  const gridCalls: Record<string, number> = {};
+  for (const c of incidents) if (c.gridId) gridCalls[c.gridId] = (gridCalls[c.gridId] ?? 0) + 1;
+  return {
+    epoch, seq: 0, at: now.getTime(), newestEventAt: newest, figures, incidents, gridCalls, cases, units,
+    offlineCameras: cameras.offline, alerts: cameras.alerts,
+  };
+}
+
+export async function startWallHub(opts: { db: Db; region: Region; tz: string; log: (l: string) => void; logSize?: number; figuresEveryMs?: number }): Promise<WallHub> {
+  const epoch = crypto.randomBytes(6).toString('hex');
+  const listeners = new Set<DeltaListener>();
+  const deltaLog = new DeltaLog(opts.logSize ?? 10_000);
+  // Deltas that arrive while the first snapshot loads are queued and applied after it.
+  let pending: WallDeltaBody[] | null = [];
+  let state: WallState | null = null;
+  let seq = 0;
+
+  const emit = (body: WallDeltaBody) => {
+    const d = { ...body, seq: ++seq, at: Date.now() } as WallDelta;
+    state = apply(state!, d, opts.tz);
+    deltaLog.push(d);
+    for (const l of listeners) l(d);
+  };
+  const publish = (body: WallDeltaBody) => {
+    if (pending) pending.push(body);
+    else emit(body);
+  };
+
+  state = await loadWallState(opts.db, opts.region, opts.tz, epoch);
+  const queued = pending;
+  pending = null;
+  for (const b of queued) emit(b);
+
+  let refreshing = false;
+  const figuresTimer = setInterval(() => {
+    if (refreshing) return;
+    refreshing = true;
+    wallFigures(opts.db, new Date(), opts.tz, opts.region.cameras.length)
+      .then((figures) => emit({ type: 'figures', figures }))
+      .catch((err: Error) => opts.log(`[wall] figures refresh failed: ${err.message}`))
+      .finally(() => { refreshing = false; });
+  }, opts.figuresEveryMs ?? 30_000);
+  figuresTimer.unref();
+
+  return {
+    epoch,
+    snapshot: () => {
+      state = prune(state!, Date.now());
+      return state;
+    },
+    since: (s) => deltaLog.since(s),
+    publish,
+    onDelta(l) { listeners.add(l); return () => listeners.delete(l); },
+    stop() { clearInterval(figuresTimer); listeners.clear(); },
+  };
+}
