@@ -1,20 +1,27 @@
 /**
- * The test entry point (`npm test`, `npm run test:unit`, `npm run test:integration`).
- * It prepares what the tests need before node's test runner starts — the Kafka jars
- * (Maven Central) and a broker shared by the Kafka tests, the native PostgreSQL running,
- * the web build — so that every test file talks to real components.
+ * The test entry point (`npm test`, `npm run test:unit`, `npm run test:integration`,
+ * `tsx test/run.ts browser`). It prepares what the tests need before node's test runner
+ * starts — the Kafka jars (Maven Central) and a broker shared by the Kafka tests, the native
+ * PostgreSQL running, the web build, Debian's chromium — so that every test file talks to
+ * real components.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { ensureChromium } from './support/chromium';
 import { startKafka, type KafkaBroker } from './support/kafka';
 import { PG_ADMIN_URL } from './support/postgres';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const suite = process.argv[2] ?? 'all';
-const suites: Record<string, string[]> = { unit: ['unit'], integration: ['integration'], all: ['unit', 'integration'] };
+const suites: Record<string, string[]> = {
+  unit: ['unit'],
+  integration: ['integration'],
+  browser: ['browser'],
+  all: ['unit', 'integration', 'browser'],
+};
 const dirs = suites[suite];
 if (!dirs) {
   console.error(`unknown suite ${suite}; one of ${Object.keys(suites).join(', ')}`);
@@ -47,14 +54,22 @@ async function main(): Promise<number> {
   const files = dirs!.flatMap(testFiles);
   const env: NodeJS.ProcessEnv = { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', NEXT_TELEMETRY_DISABLED: '1' };
   let broker: KafkaBroker | null = null;
+  if (dirs!.includes('browser')) {
+    // Debian's chromium (+ CJK fonts), installed with apt-get on a clean machine; done first so
+    // that a failed install stops the run before anything is started.
+    env.CHROMIUM_PATH = await ensureChromium();
+  }
+  // Build before starting the broker, so a failed build leaves nothing running.
+  if (dirs!.includes('integration') || dirs!.includes('browser')) {
+    const b = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'web', 'scripts', 'ensure-build.ts')], { stdio: 'inherit', cwd: root, env });
+    if (b.status !== 0) throw new Error('web build failed');
+  }
   if (dirs!.includes('integration')) {
     await ensurePostgres();
     const t0 = Date.now();
     broker = await startKafka();
     console.log(`[test] Kafka broker ready on ${broker.brokers.join(',')} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     env.TEST_KAFKA_BROKERS = broker.brokers.join(',');
-    const b = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'web', 'scripts', 'ensure-build.ts')], { stdio: 'inherit', cwd: root, env });
-    if (b.status !== 0) throw new Error('web build failed');
   }
   try {
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], { stdio: 'inherit', cwd: root, env });

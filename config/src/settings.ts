@@ -45,6 +45,8 @@ const Env = z.object({
   TZ_CENTER: z.string().default('Asia/Shanghai'),
   /** Largest HTTP ingest body, bytes. */
   INGEST_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** The wall shows its 数据中断 banner after this long without word from the server. */
+  WALL_STALE_SECONDS: z.coerce.number().int().min(3).max(3600).default(15),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

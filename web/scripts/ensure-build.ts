@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const root = path.resolve(webDir, '..');
 const stamp = path.join(webDir, '.next', 'watchfloor-source-hash');
-const inputs = [path.join(webDir, 'app'), path.join(webDir, 'src'), path.join(webDir, 'public'), path.join(webDir, 'next.config.ts'), path.join(root, 'config', 'src'), path.join(root, 'package-lock.json')];
+const inputs = [path.join(webDir, 'app'), path.join(webDir, 'src'), path.join(webDir, 'next.config.ts'), path.join(root, 'config', 'src'), path.join(root, 'package-lock.json')];
 
 function walk(p: string, out: string[]): void {
   if (!fs.existsSync(p)) return;
@@ -29,6 +29,15 @@ export function sourceHash(): string {
   return h.digest('hex');
 }
 
+/** maplibre-gl 6 loads its worker from a URL of its own: serve the package's file from public/. */
+function copyMaplibreWorker(): void {
+  const src = path.join(root, 'node_modules', 'maplibre-gl', 'dist', 'maplibre-gl-worker.mjs');
+  const dst = path.join(webDir, 'public', 'maplibre-gl-worker.mjs');
+  fs.mkdirSync(path.dirname(dst), { recursive: true });
+  if (!fs.existsSync(dst) || fs.readFileSync(dst).compare(fs.readFileSync(src)) !== 0) fs.copyFileSync(src, dst);
+}
+
+copyMaplibreWorker();
 const want = sourceHash();
 const have = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : '';
 if (want === have && fs.existsSync(path.join(webDir, '.next', 'BUILD_ID'))) {

@@ -37,7 +37,7 @@ export const PRIORITY_BY_CATEGORY: Record<CallCategory, readonly (readonly [numb
 };
 
 export const ALERT_MIX: readonly (readonly [AlertType, number])[] = [
-  ['vehicle_violation', 38], ['crowd', 16], ['intrusion', 12], ['fight', 3], ['fire_smoke', 4], ['water_danger', 5], ['camera_offline', 22],
+  ['vehicle_violation', 48], ['crowd', 18], ['intrusion', 14], ['fight', 3], ['fire_smoke', 5], ['water_danger', 6], ['camera_offline', 4],
 ];
 
 export const RISK_MIX: readonly (readonly [Risk, number])[] = [['blue', 70], ['yellow', 22], ['red', 8]];

@@ -59,15 +59,20 @@ export async function startWallHub(opts: { db: Db; region: Region; tz: string; l
   for (const b of queued) emit(b);
 
   let refreshing = false;
-  const figuresTimer = setInterval(() => {
+  const refreshFigures = () => {
     if (refreshing) return;
     refreshing = true;
     wallFigures(opts.db, new Date(), opts.tz, opts.region.cameras.length)
       .then((figures) => emit({ type: 'figures', figures }))
       .catch((err: Error) => opts.log(`[wall] figures refresh failed: ${err.message}`))
       .finally(() => { refreshing = false; });
-  }, opts.figuresEveryMs ?? 30_000);
+  };
+  const figuresTimer = setInterval(refreshFigures, opts.figuresEveryMs ?? 30_000);
   figuresTimer.unref();
+  // A first refresh soon after start: a back-fill (or a burst of late events) may have
+  // landed while the first snapshot was loading.
+  const firstRefresh = setTimeout(refreshFigures, 5_000);
+  firstRefresh.unref();
 
   return {
     epoch,
@@ -78,6 +83,6 @@ export async function startWallHub(opts: { db: Db; region: Region; tz: string; l
     since: (s) => deltaLog.since(s),
     publish,
     onDelta(l) { listeners.add(l); return () => listeners.delete(l); },
-    stop() { clearInterval(figuresTimer); listeners.clear(); },
+    stop() { clearInterval(figuresTimer); clearTimeout(firstRefresh); listeners.clear(); },
   };
 }

@@ -1,0 +1,70 @@
+/**
+ * Every UI string, zh-CN first. Another language is another file of the same shape
+ * (`Strings`), chosen in index.ts; components never hold literal text.
+ */
+import type { AlertType, CallCategory, CaseLevel, CaseStatusCode, IncidentState, Risk, UnitStatusCode } from '../contracts';
+
+export const zhCN = {
+  centerName: '潼关县综治中心',
+  centerSubtitle: '智慧秦东 · 指挥大屏',
+  wall: {
+    dataAge: '数据更新',
+    secondsAgo: (s: number) => (s < 60 ? `${s} 秒前` : s < 3600 ? `${Math.floor(s / 60)} 分钟前` : `${Math.floor(s / 3600)} 小时前`),
+    noData: '暂无数据',
+    stale: '数据中断',
+    staleDetail: (s: number) => `已 ${s} 秒未收到服务器数据，画面可能不是最新，正在自动重连…`,
+    connecting: '正在连接…',
+    needToken: '请使用大屏令牌打开：/wall?token=…',
+    unauthorized: '大屏令牌无效',
+    webglLost: '地图渲染中断，正在恢复…',
+  },
+  panels: {
+    callsToday: '今日接警',
+    callsTodayQuestion: '今天比上周同期多还是少？',
+    vsLastWeek: '较上周同期',
+    sameAsLastWeek: '与上周同期持平',
+    callsByHour: '24小时接警趋势',
+    today: '今日',
+    lastWeek: '上周同日',
+    categories: '警情类别',
+    caseFunnel: '矛盾纠纷 · 四级化解',
+    caseRisk: '三色预警',
+    resolutionRate: '化解率（近30天）',
+    cameraOnline: '视频在线率',
+    dispatch: '警力调度',
+    feed: '最新警情',
+    warnings: '预警信息',
+    noWarnings: '暂无预警',
+    openCases: '在办案件',
+    unitsAvailable: '可调警力',
+  },
+  definitions: {
+    callsToday: '今日 0 时（北京时间）至今接警数；上周同期 = 7 天前同一时段。',
+    resolutionRate: '近 30 天登记的矛盾纠纷中，已化解（含已结案）的比例。',
+    cameraOnline: '在线摄像头 ÷ 摄像头总数；最近一次上报为"离线"的摄像头计为离线。',
+    dispatch: '近 24 小时警情按处置状态统计。',
+    caseFunnel: '在办（未化解）案件当前所在层级：网格 → 村（社区） → 镇（街道） → 县。',
+  },
+  callCategory: {
+    criminal: '刑事', public_order: '治安', traffic: '交通事故', fraud: '电信诈骗',
+    'dispute.family': '家庭纠纷', 'dispute.neighbor': '邻里纠纷', 'dispute.debt': '债务纠纷', 'dispute.land': '土地纠纷',
+    'dispute.labor': '劳资纠纷', help: '求助', fire: '火警', other: '其他',
+  } satisfies Record<CallCategory, string>,
+  alertType: {
+    crowd: '人员聚集', intrusion: '区域入侵', fire_smoke: '烟火', fight: '打架斗殴', vehicle_violation: '车辆违停',
+    water_danger: '涉水危险', camera_offline: '设备离线',
+  } satisfies Record<AlertType, string>,
+  caseLevel: { grid: '网格', village: '村（社区）', town: '镇（街道）', county: '县' } satisfies Record<CaseLevel, string>,
+  caseStatus: {
+    registered: '已登记', mediating: '调解中', escalated: '已上报', resolved: '已化解', closed: '已结案', reopened: '重新受理',
+  } satisfies Record<CaseStatusCode, string>,
+  risk: { red: '红色', yellow: '黄色', blue: '蓝色' } satisfies Record<Risk, string>,
+  incidentState: { received: '已接警', dispatched: '已派警', on_scene: '已到场', handled: '已处置', closed: '已结案' } satisfies Record<IncidentState, string>,
+  unitStatus: {
+    available: '空闲', dispatched: '已派出', en_route: '在途', on_scene: '在现场', busy: '忙碌', off_duty: '下班',
+  } satisfies Record<UnitStatusCode, string>,
+  priority: (p: number) => (p === 1 ? '一级' : p === 2 ? '二级' : '三级'),
+  map: { layers: '图层', gridHeat: '网格热力', incidents: '警情', cameras: '摄像头', units: '警力', county: '全县' },
+};
+
+export type Strings = typeof zhCN;

@@ -1,0 +1,161 @@
+'use client';
+/**
+ * The wall's map: maplibre for the region's base layers, deck.gl (MapLibreOverlay — the
+ * MapboxOverlay breaks with maplibre 6) for the live layers from the registry. Layers are
+ * rebuilt from the wall state each render; deck.gl diffs them, and unchanged data keeps its
+ * identity. Drill-down: a click on a grid zooms county → town → village → grid, with a
+ * breadcrumb back. A lost WebGL context remounts the map instead of leaving it black.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import * as maplibregl from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import { MapLibreOverlay } from '@deck.gl/maplibre';
+import type { PickingInfo } from '@deck.gl/core';
+import { geometryBBox } from '@watchfloor/config/region/geometry';
+import { strings } from '@watchfloor/config/strings';
+import type { WallState } from '@watchfloor/config/wall';
+import { WALL_LAYERS, type HeatMetric, type LayerContext } from './layers';
+import { gridValue } from './layers/grid-heat';
+import { baseStyle } from './base-style';
+import type { RegionData } from '../wall/region-data';
+
+maplibregl.setWorkerUrl('/maplibre-gl-worker.mjs');
+
+type Focus = { level: 'county' } | { level: 'town'; code: string } | { level: 'village'; code: string } | { level: 'grid'; code: string };
+
+interface Props { region: RegionData; state: WallState; width: number; height: number; scale: number }
+
+function bboxOf(features: { geometry: Parameters<typeof geometryBBox>[0] }[]): [number, number, number, number] {
+  let b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const f of features) {
+    const [a, c, d, e] = geometryBBox(f.geometry);
+    b = [Math.min(b[0], a), Math.min(b[1], c), Math.max(b[2], d), Math.max(b[3], e)];
+  }
+  return b;
+}
+
+export default function WallMap(props: Props) {
+  // Remounting on context loss gives a fresh GL context and restores every layer.
+  const [generation, setGeneration] = useState(0);
+  const [lost, setLost] = useState(false);
+  const onContextLost = useCallback(() => {
+    setLost(true);
+    setTimeout(() => { setGeneration((g) => g + 1); setLost(false); }, 1000);
+  }, []);
+  return (
+    <>
+      <MapInner key={generation} {...props} onContextLost={onContextLost} />
+      {lost && <div className="map-lost">{strings.wall.webglLost}</div>}
+    </>
+  );
+}
+
+function MapInner({ region, state, width, height, scale, onContextLost }: Props & { onContextLost: () => void }) {
+  const el = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<maplibregl.Map | null>(null);
+  const overlayRef = useRef<MapLibreOverlay | null>(null);
+  const [focus, setFocus] = useState<Focus>({ level: 'county' });
+  const [metric, setMetric] = useState<HeatMetric>('count');
+  const [now, setNow] = useState(() => Date.now());
+  const [hover, setHover] = useState<{ x: number; y: number; lines: string[] } | null>(null);
+
+  useEffect(() => {
+    const [x0, y0, x1, y1] = region.meta.bbox;
+    const map = new maplibregl.Map({
+      container: el.current!, style: baseStyle(region, process.env.NEXT_PUBLIC_TILE_URL), bounds: [[x0, y0], [x1, y1]],
+      fitBoundsOptions: { padding: 20 }, attributionControl: false, dragRotate: false, pitchWithRotate: false,
+    });
+    const overlay = new MapLibreOverlay({ layers: [] });
+    map.addControl(overlay);
+    mapRef.current = map;
+    overlayRef.current = overlay;
+    const canvas = map.getCanvas();
+    canvas.addEventListener('webglcontextlost', onContextLost);
+    return () => {
+      canvas.removeEventListener('webglcontextlost', onContextLost);
+      map.remove();
+      mapRef.current = null;
+      overlayRef.current = null;
+    };
+    // The map is created once per mount; region data does not change while mounted.
+  }, [region, onContextLost]);
+
+  useEffect(() => { mapRef.current?.resize(); }, [width, height]);
+
+  // The pulse animation runs at ~12 fps, enough for a ring and cheap for the main thread.
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 80);
+    return () => clearInterval(t);
+  }, []);
+
+  const focusGridId = focus.level === 'grid' ? focus.code : null;
+  useEffect(() => {
+    const ctx: LayerContext = { region, state, metric, now, focusGridId, scale };
+    overlayRef.current?.setProps({
+      layers: WALL_LAYERS.filter((l) => l.defaultVisible).map((l) => l.build(ctx)).filter((l) => l !== null),
+      onClick: (info: PickingInfo) => onPick(info),
+      onHover: (info: PickingInfo) => onHover(info),
+    });
+  });
+
+  const fitTo = (features: { geometry: Parameters<typeof geometryBBox>[0] }[]) => {
+    const [a, b, c, d] = bboxOf(features);
+    mapRef.current?.fitBounds([[a, b], [c, d]], { padding: 40, duration: 800 });
+  };
+
+  function onPick(info: PickingInfo) {
+    const code = (info.object as { properties?: { code?: string } } | null)?.properties?.code;
+    if (!info.layer || info.layer.id !== 'grid-heat' || !code) return;
+    const grid = region.grids.features.find((f) => f.properties.code === code)!;
+    if (focus.level === 'county') {
+      setFocus({ level: 'town', code: grid.properties.townCode });
+      fitTo(region.towns.features.filter((f) => f.properties.code === grid.properties.townCode));
+    } else if (focus.level === 'town') {
+      setFocus({ level: 'village', code: grid.properties.villageCode });
+      fitTo(region.villages.features.filter((f) => f.properties.code === grid.properties.villageCode));
+    } else {
+      setFocus({ level: 'grid', code });
+      fitTo([grid]);
+    }
+  }
+
+  function onHover(info: PickingInfo) {
+    const o = info.object as { properties?: { code?: string; population?: number } } | null;
+    if (!o || info.layer?.id !== 'grid-heat' || !o.properties?.code) { setHover(null); return; }
+    const code = o.properties.code;
+    const n = state.gridCalls[code] ?? 0;
+    const rate = gridValue({ state, region, metric: 'rate' }, code);
+    setHover({ x: info.x, y: info.y, lines: [region.gridName.get(code) ?? code, `人口 ${o.properties.population ?? '-'}`, `近24小时接警 ${n} 起`, `每万人 ${rate.toFixed(1)} 起`] });
+  }
+
+  const crumbs = useMemo(() => {
+    const out: { label: string; go: () => void }[] = [{ label: strings.map.county, go: () => { setFocus({ level: 'county' }); const [a, b, c, d] = region.meta.bbox; mapRef.current?.fitBounds([[a, b], [c, d]], { padding: 20, duration: 800 }); } }];
+    if (focus.level === 'county') return out;
+    const grid = focus.level === 'grid' ? region.grids.features.find((f) => f.properties.code === focus.code) : null;
+    const townCode = focus.level === 'town' ? focus.code : focus.level === 'village' ? region.villages.features.find((f) => f.properties.code === focus.code)?.properties.townCode : grid?.properties.townCode;
+    const villageCode = focus.level === 'village' ? focus.code : grid?.properties.villageCode;
+    if (townCode) out.push({ label: region.townName.get(townCode) ?? townCode, go: () => { setFocus({ level: 'town', code: townCode }); fitTo(region.towns.features.filter((f) => f.properties.code === townCode)); } });
+    if (villageCode) out.push({ label: region.villages.features.find((f) => f.properties.code === villageCode)?.properties.name ?? villageCode, go: () => { setFocus({ level: 'village', code: villageCode }); fitTo(region.villages.features.filter((f) => f.properties.code === villageCode)); } });
+    if (grid) out.push({ label: grid.properties.name, go: () => undefined });
+    return out;
+    // fitTo closes over the map ref only.
+  }, [focus, region]);
+
+  return (
+    <div className="wall-map" data-testid="wall-map" data-incidents={state.incidents.length} data-newest-incident={state.incidents[0]?.id ?? ''} style={{ width, height }}>
+      <div ref={el} style={{ position: 'absolute', inset: 0 }} />
+      <div className="map-crumbs" style={{ transform: `scale(${scale})`, transformOrigin: '0 0' }}>
+        {crumbs.map((c, i) => <button key={i} type="button" onClick={c.go}>{c.label}</button>)}
+      </div>
+      <div className="map-metric" style={{ transform: `scale(${scale})`, transformOrigin: '100% 0' }}>
+        <button type="button" className={metric === 'count' ? 'on' : ''} onClick={() => setMetric('count')}>接警数</button>
+        <button type="button" className={metric === 'rate' ? 'on' : ''} onClick={() => setMetric('rate')}>每万人</button>
+      </div>
+      {hover && (
+        <div className="map-card" style={{ left: hover.x + 12, top: hover.y + 12, transform: `scale(${scale})`, transformOrigin: '0 0' }}>
+          {hover.lines.map((l, i) => <div key={i}>{l}</div>)}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+/** Cameras: online (dim), alerting in the last hour (yellow), offline (grey ring). */
+import { ScatterplotLayer } from '@deck.gl/layers';
+import { strings } from '@watchfloor/config/strings';
+import type { RegionData } from '../../wall/region-data';
+import { RISK } from '../../wall/theme';
+import type { WallLayerDef } from './types';
+
+type Cam = RegionData['cameras'][number];
+const alertingCache = new WeakMap<object, Set<string>>();
+
+export const camerasLayer: WallLayerDef = {
+  id: 'cameras',
+  label: strings.map.cameras,
+  defaultVisible: false,
+  build(ctx) {
+    let alerting = alertingCache.get(ctx.state.alerts);
+    if (!alerting) {
+      alerting = new Set(ctx.state.alerts.map((a) => a.cameraId));
+      alertingCache.set(ctx.state.alerts, alerting);
+    }
+    const off = ctx.state.offlineCameras;
+    const al = alerting;
+    return new ScatterplotLayer<Cam>({
+      id: 'cameras',
+      data: ctx.region.cameras,
+      radiusUnits: 'pixels',
+      getPosition: (c) => [c.lon, c.lat],
+      getRadius: (c) => (al.has(c.id) ? 3.5 : 2) * ctx.scale,
+      getFillColor: (c) => (off[c.id] !== undefined ? [120, 130, 150, 200] : al.has(c.id) ? RISK.yellow : [100, 190, 255, 120]),
+      updateTriggers: { getFillColor: [off, al], getRadius: [al, ctx.scale] },
+    });
+  },
+};

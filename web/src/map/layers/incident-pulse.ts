@@ -1,0 +1,39 @@
+/** Rings pulsing around calls of the last 3 minutes: what just happened catches the eye. */
+import { ScatterplotLayer } from '@deck.gl/layers';
+import { strings } from '@watchfloor/config/strings';
+import type { WallCall } from '@watchfloor/config/wall';
+import { PRIORITY } from '../../wall/theme';
+import type { WallLayerDef } from './types';
+
+const FRESH_MS = 3 * 60_000;
+const recent = new WeakMap<object, WallCall[]>();
+
+export const incidentPulseLayer: WallLayerDef = {
+  id: 'incident-pulse',
+  label: strings.map.incidents,
+  defaultVisible: true,
+  build(ctx) {
+    let data = recent.get(ctx.state.incidents);
+    if (!data) {
+      data = ctx.state.incidents.filter((c) => ctx.now - c.t < FRESH_MS);
+      recent.set(ctx.state.incidents, data);
+    }
+    if (data.length === 0) return null;
+    const phase = (ctx.now % 1500) / 1500;
+    return new ScatterplotLayer<WallCall>({
+      id: 'incident-pulse',
+      data,
+      radiusUnits: 'pixels',
+      filled: false,
+      stroked: true,
+      lineWidthMinPixels: 2 * ctx.scale,
+      getPosition: (c) => [c.lon, c.lat],
+      getRadius: (6 + phase * 18) * ctx.scale,
+      getLineColor: (c) => {
+        const [r, g, b] = PRIORITY[c.priority] ?? PRIORITY[3]!;
+        return [r, g, b, Math.round(255 * (1 - phase))];
+      },
+      updateTriggers: { getLineColor: phase },
+    });
+  },
+};

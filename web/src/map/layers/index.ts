@@ -1,0 +1,11 @@
+/** The map's layers, bottom to top. Adding a layer = one module here. */
+import { camerasLayer } from './cameras';
+import { gridHeatLayer } from './grid-heat';
+import { incidentPulseLayer } from './incident-pulse';
+import { incidentsLayer } from './incidents';
+import { townLabelsLayer } from './town-labels';
+import type { WallLayerDef } from './types';
+import { unitsLayer } from './units';
+
+export const WALL_LAYERS: readonly WallLayerDef[] = [gridHeatLayer, camerasLayer, incidentsLayer, incidentPulseLayer, unitsLayer, townLabelsLayer];
+export type { LayerContext, WallLayerDef, HeatMetric } from './types';

@@ -1,0 +1,25 @@
+/** The contract every map layer module fulfils: one file per layer, listed in index.ts. */
+import type { Layer } from '@deck.gl/core';
+import type { WallState } from '@watchfloor/config/wall';
+import type { RegionData } from '../../wall/region-data';
+
+export type HeatMetric = 'count' | 'rate';
+
+export interface LayerContext {
+  region: RegionData;
+  state: WallState;
+  metric: HeatMetric;
+  /** Animation clock (ms) for pulsing markers; only the pulse layer reads it. */
+  now: number;
+  /** Screen pixels per design pixel: markers and labels keep their size relative to the wall. */
+  scale: number;
+  /** The grid the map is focused on (drill-down), if any. */
+  focusGridId: string | null;
+}
+
+export interface WallLayerDef {
+  id: string;
+  label: string;
+  defaultVisible: boolean;
+  build(ctx: LayerContext): Layer | null;
+}

@@ -1,0 +1,24 @@
+/** 今日接警 vs the same time last week: the question every duty leader asks first. */
+import { strings } from '@watchfloor/config/strings';
+import type { WallFigures } from '@watchfloor/config/wall';
+import AnimatedNumber from './AnimatedNumber';
+import Panel from './Panel';
+
+export default function CallsToday({ f }: { f: WallFigures }) {
+  const diff = f.callsToday - f.callsSameTimeLastWeek;
+  const pct = f.callsSameTimeLastWeek > 0 ? Math.round((diff / f.callsSameTimeLastWeek) * 100) : null;
+  return (
+    <Panel title={strings.panels.callsToday} definition={strings.definitions.callsToday}>
+      <div className="kpi">
+        <AnimatedNumber value={f.callsToday} testId="kpi-calls-today" />
+        <span className="unit">起</span>
+      </div>
+      <div className="kpi-sub">
+        {diff === 0 ? strings.panels.sameAsLastWeek : (
+          <>{strings.panels.vsLastWeek} <b className={diff > 0 ? 'up' : 'down'}>{diff > 0 ? '▲' : '▼'} {Math.abs(diff)} 起{pct !== null ? `（${Math.abs(pct)}%）` : ''}</b></>
+        )}
+        <span className="dim">（上周同期 {f.callsSameTimeLastWeek} 起）</span>
+      </div>
+    </Panel>
+  );
+}

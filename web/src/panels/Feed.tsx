@@ -1,0 +1,65 @@
+'use client';
+/**
+ * The rolling feed of latest incidents. New calls join a queue and enter one at a time at a
+ * steady pace, so the list moves smoothly whatever the arrival rate; in a burst the queue
+ * skips ahead rather than falling behind. No address, phone or summary: category, place, time.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { strings } from '@watchfloor/config/strings';
+import type { WallCall } from '@watchfloor/config/wall';
+import type { RegionData } from '../wall/region-data';
+import { riskCss } from '../wall/theme';
+import Panel from './Panel';
+
+const ROWS = 10;
+const STEP_MS = 600;
+const MAX_QUEUE = 20;
+
+function hhmm(t: number): string {
+  return new Date(t).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Shanghai' });
+}
+
+export default function Feed({ incidents, region }: { incidents: WallCall[]; region: RegionData }) {
+  const [shown, setShown] = useState<WallCall[]>(() => incidents.slice(0, ROWS));
+  const queue = useRef<WallCall[]>([]);
+  const known = useRef(new Set(incidents.slice(0, ROWS).map((c) => c.id)));
+
+  useEffect(() => {
+    const newest = shown[0]?.t ?? 0;
+    const fresh = incidents.filter((c) => !known.current.has(c.id) && c.t >= newest).reverse();
+    for (const c of fresh) { known.current.add(c.id); queue.current.push(c); }
+    if (queue.current.length > MAX_QUEUE) queue.current.splice(0, queue.current.length - MAX_QUEUE);
+  }, [incidents, shown]);
+
+  useEffect(() => {
+    const t = setInterval(() => {
+      const next = queue.current.shift();
+      if (!next) return;
+      setShown((s) => {
+        const out = [next, ...s].slice(0, ROWS);
+        // Only what is on screen (and queued) needs remembering: the set stays small.
+        known.current = new Set([...out.map((c) => c.id), ...queue.current.map((c) => c.id)]);
+        return out;
+      });
+    }, STEP_MS);
+    return () => clearInterval(t);
+  }, []);
+
+  // States move on (dispatched, on scene…) after an item entered: show the current one.
+  const stateOf = new Map(incidents.slice(0, 200).map((c) => [c.id, c.state]));
+  return (
+    <Panel title={strings.panels.feed}>
+      <ul className="feed" data-testid="feed">
+        {shown.map((c) => (
+          <li key={c.id} data-call-id={c.id} className="feed-item">
+            <span className="dot" style={{ background: riskCss(c.priority === 1 ? 'red' : c.priority === 2 ? 'yellow' : 'blue') }} />
+            <span className="time num">{hhmm(c.t)}</span>
+            <span className="cat">{strings.callCategory[c.category]}</span>
+            <span className="place">{c.townCode ? region.townName.get(c.townCode) ?? '' : '县域外'}</span>
+            <span className="state">{strings.incidentState[stateOf.get(c.id) ?? c.state]}</span>
+          </li>
+        ))}
+      </ul>
+    </Panel>
+  );
+}

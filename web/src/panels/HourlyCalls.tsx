@@ -1,0 +1,28 @@
+/** Calls by hour today against the same weekday last week (fixed 24-slot window). */
+import { useMemo } from 'react';
+import { strings } from '@watchfloor/config/strings';
+import type { WallFigures } from '@watchfloor/config/wall';
+import { accent, textDim } from '../wall/theme';
+import EChart from './EChart';
+import Panel from './Panel';
+
+const HOURS = Array.from({ length: 24 }, (_, h) => `${h}`);
+
+export default function HourlyCalls({ f, width, pixelRatio }: { f: WallFigures; width: number; pixelRatio: number }) {
+  const option = useMemo(() => ({
+    animation: false,
+    grid: { left: 34, right: 8, top: 26, bottom: 22 },
+    legend: { data: [strings.panels.today, strings.panels.lastWeek], textStyle: { color: textDim }, top: 0, right: 0 },
+    xAxis: { type: 'category', data: HOURS, axisLabel: { color: textDim, interval: 3 }, axisLine: { lineStyle: { color: '#2a4a80' } } },
+    yAxis: { type: 'value', minInterval: 1, axisLabel: { color: textDim }, splitLine: { lineStyle: { color: 'rgba(60,100,170,0.25)' } } },
+    series: [
+      { name: strings.panels.today, type: 'bar', data: f.callsByHourToday, itemStyle: { color: accent }, barWidth: '55%' },
+      { name: strings.panels.lastWeek, type: 'line', data: f.callsByHourLastWeek, symbol: 'none', lineStyle: { color: '#9db3d9', type: 'dashed' } },
+    ],
+  }), [f.callsByHourToday, f.callsByHourLastWeek]);
+  return (
+    <Panel title={strings.panels.callsByHour}>
+      <EChart option={option} width={width} height={190} pixelRatio={pixelRatio} />
+    </Panel>
+  );
+}

@@ -1,0 +1,71 @@
+'use client';
+/** The wall: title bar, left and right panel columns, the map in the middle, on a 1920×1080 design canvas. */
+import { useEffect, useState } from 'react';
+import { strings } from '@watchfloor/config/strings';
+import WallMap from '../map/WallMap';
+import CallsToday from '../panels/CallsToday';
+import CaseFunnel from '../panels/CaseFunnel';
+import Categories from '../panels/Categories';
+import Dispatch from '../panels/Dispatch';
+import Feed from '../panels/Feed';
+import HourlyCalls from '../panels/HourlyCalls';
+import Rates from '../panels/Rates';
+import Warnings from '../panels/Warnings';
+import { useRegionData } from './region-data';
+import { DESIGN_H, DESIGN_W, useScreenFit } from './screen-fit';
+import TitleBar from './TitleBar';
+import { useWallFeed } from './use-wall-feed';
+
+const SIDE_W = 470;
+const MAP_RECT = { left: SIDE_W + 20, top: 86, width: DESIGN_W - 2 * (SIDE_W + 20), height: DESIGN_H - 86 - 20 };
+
+export default function WallScreen({ token, staleAfterMs, tz }: { token: string; staleAfterMs: number; tz: string }) {
+  const fit = useScreenFit();
+  const region = useRegionData();
+  const feed = useWallFeed(token, tz);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  const silentFor = now - feed.lastContact;
+  // No word from the server for this long (or never, once past it) and the wall says so.
+  const stale = silentFor > staleAfterMs;
+  const s = feed.state;
+  const px = fit.scale * fit.dpr;
+
+  return (
+    <div className="wall-root">
+      {stale && (
+        <div className="stale-banner" data-testid="stale-banner" role="alert">
+          <b>{strings.wall.stale}</b> {strings.wall.staleDetail(Math.round(silentFor / 1000))}
+        </div>
+      )}
+      {region && s && (
+        <div className="wall-map-frame" style={{ left: fit.left + MAP_RECT.left * fit.scale, top: fit.top + MAP_RECT.top * fit.scale, width: MAP_RECT.width * fit.scale, height: MAP_RECT.height * fit.scale }}>
+          <WallMap region={region} state={s} width={MAP_RECT.width * fit.scale} height={MAP_RECT.height * fit.scale} scale={fit.scale} />
+        </div>
+      )}
+      <div className="wall-canvas" style={{ width: DESIGN_W, height: DESIGN_H, transform: `translate(${fit.left}px, ${fit.top}px) scale(${fit.scale})` }}>
+        <TitleBar newestEventAt={s?.newestEventAt ?? null} />
+        {!s && <div className="connecting">{feed.error === 'unauthorized' ? strings.wall.unauthorized : strings.wall.connecting}</div>}
+        {s && region && (
+          <>
+            <aside className="column left" style={{ width: SIDE_W }}>
+              <CallsToday f={s.figures} />
+              <HourlyCalls f={s.figures} width={SIDE_W - 28} pixelRatio={px} />
+              <Categories f={s.figures} />
+              <Dispatch s={s} />
+            </aside>
+            <aside className="column right" style={{ width: SIDE_W }}>
+              <Rates s={s} />
+              <CaseFunnel s={s} />
+              <Warnings />
+              <Feed incidents={s.incidents} region={region} />
+            </aside>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+'use client';
+/** The region's layers for the map and the names for panels, fetched once from our own server. */
+import { useEffect, useState } from 'react';
+import type { CountyFile, GridsFile, NeighboursFile, RegionMeta, TownsFile, VillagesFile } from '@watchfloor/config/region';
+
+export interface RegionData {
+  meta: RegionMeta;
+  county: CountyFile;
+  neighbours: NeighboursFile;
+  towns: TownsFile;
+  villages: VillagesFile;
+  grids: GridsFile;
+  cameras: { id: string; lon: number; lat: number; gridId: string; townCode: string }[];
+  townName: Map<string, string>;
+  gridName: Map<string, string>;
+  gridPopulation: Map<string, number>;
+}
+
+async function get<T>(name: string): Promise<T> {
+  const r = await fetch(`/api/region/${name}`);
+  if (!r.ok) throw new Error(`region ${name}: HTTP ${r.status}`);
+  return (await r.json()) as T;
+}
+
+export function useRegionData(): RegionData | null {
+  const [data, setData] = useState<RegionData | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    const load = () => {
+      Promise.all([get<RegionMeta>('meta'), get<CountyFile>('county'), get<NeighboursFile>('neighbours'), get<TownsFile>('towns'),
+        get<VillagesFile>('villages'), get<GridsFile>('grids'), get<RegionData['cameras']>('cameras')])
+        .then(([meta, county, neighbours, towns, villages, grids, cameras]) => {
+          if (cancelled) return;
+          const villageName = new Map(villages.features.map((f) => [f.properties.code, f.properties.name]));
+          setData({
+            meta, county, neighbours, towns, villages, grids, cameras,
+            townName: new Map(towns.features.map((f) => [f.properties.code, f.properties.name])),
+            gridName: new Map(grids.features.map((f) => [f.properties.code, `${villageName.get(f.properties.villageCode) ?? ''}${f.properties.name}`])),
+            gridPopulation: new Map(grids.features.map((f) => [f.properties.code, f.properties.population])),
+          });
+        })
+        .catch(() => { if (!cancelled) retry = setTimeout(load, 3000); }); // the server may be restarting
+    };
+    load();
+    return () => { cancelled = true; if (retry) clearTimeout(retry); };
+  }, []);
+  return data;
+}

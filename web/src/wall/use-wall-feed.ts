@@ -1,0 +1,76 @@
+'use client';
+/**
+ * The browser end of the live path: snapshot, then deltas applied in sequence through the
+ * shared reducer. A gap or a new server epoch makes it ask again (hello with its seq);
+ * bursts are coalesced into one render per animation frame. It also tracks when the server
+ * was last heard from, which is what the stale banner is about.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import { apply, prune, type WallDelta, type WallState } from '@watchfloor/config/wall';
+
+export interface WallFeed {
+  state: WallState | null;
+  connected: boolean;
+  /** ms timestamp of the last message from the server (tick, delta or snapshot). */
+  lastContact: number;
+  error: string | null;
+}
+
+export function useWallFeed(token: string, tz: string): WallFeed {
+  const [feed, setFeed] = useState<WallFeed>(() => ({ state: null, connected: false, lastContact: Date.now(), error: null }));
+  const stateRef = useRef<WallState | null>(null);
+
+  useEffect(() => {
+    let frame = 0;
+    let connected = false;
+    let lastContact = Date.now();
+    let error: string | null = null;
+    const render = () => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        setFeed({ state: stateRef.current, connected, lastContact, error });
+      });
+    };
+    const socket: Socket = io({ auth: { token }, transports: ['websocket'], reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
+    const hello = () => {
+      const s = stateRef.current;
+      socket.emit('hello', s ? { epoch: s.epoch, seq: s.seq } : {});
+    };
+    const take = (d: WallDelta) => {
+      const s = stateRef.current;
+      if (!s || d.seq <= s.seq) return;
+      if (d.seq !== s.seq + 1) {
+        hello(); // a gap: ask for what is missing instead of applying out of order
+        return;
+      }
+      stateRef.current = apply(s, d, tz);
+    };
+    socket.on('connect', () => { connected = true; error = null; lastContact = Date.now(); hello(); render(); });
+    socket.on('disconnect', () => { connected = false; render(); });
+    socket.on('connect_error', (e: Error) => { error = e.message; render(); });
+    socket.on('snapshot', (s: WallState) => { stateRef.current = s; lastContact = Date.now(); render(); });
+    socket.on('delta', (d: WallDelta) => { take(d); lastContact = Date.now(); render(); });
+    socket.on('deltas', (ds: WallDelta[]) => { ds.forEach(take); lastContact = Date.now(); render(); });
+    socket.on('tick', (t: { at: number; seq: number; epoch: string }) => {
+      lastContact = Date.now();
+      const s = stateRef.current;
+      if (!s || t.epoch !== s.epoch || t.seq > s.seq + 50) hello();
+      render();
+    });
+    // Windows slide even when nothing arrives.
+    const pruneTimer = setInterval(() => {
+      if (stateRef.current) stateRef.current = prune(stateRef.current, Date.now());
+      render();
+    }, 1000);
+    return () => {
+      clearInterval(pruneTimer);
+      if (frame) cancelAnimationFrame(frame);
+      socket.removeAllListeners();
+      socket.disconnect();
+    };
+  }, [token, tz]);
+
+  return feed;
+}
