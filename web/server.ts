@@ -12,6 +12,7 @@ import next from 'next';
 import { devDefaultsInUse, loadSettings } from '@watchfloor/config/settings';
 import { startRuntime, type Runtime } from '@watchfloor/ingest/runtime';
 import { startSimulator, type Simulator } from '@watchfloor/ingest/simulator/simulator';
+import { consumeWallDeltas } from '@watchfloor/ingest/live/wall-delta-topic';
 import { toWallDelta } from '@watchfloor/ingest/live/wall-deltas';
 import { createApi } from './src/server/api/router';
 import { startGateway } from './src/server/live/gateway';
@@ -26,6 +27,7 @@ let runtime: Runtime | null = null;
 let simulator: Simulator | null = null;
 let hub: WallHub | null = null;
 let gateway: ReturnType<typeof startGateway> | null = null;
+let stopDeltaTail: (() => Promise<void>) | null = null;
 let api: ReturnType<typeof createApi> | null = null;
 let nextHandle: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
 let startError: string | null = null;
@@ -60,7 +62,12 @@ async function main(): Promise<void> {
   runtime = await startRuntime(settings, { consume: settings.ingestInWeb, log });
   const wallHub = await startWallHub({ db: runtime.db, region: runtime.region, tz: settings.TZ_CENTER, log });
   hub = wallHub;
-  runtime.pipeline.onStored((batch) => wallHub.publish(toWallDelta(batch)));
+  if (runtime.kafka) {
+    const tail = await consumeWallDeltas(runtime.kafka, { topicPrefix: settings.KAFKA_TOPIC_PREFIX, groupPrefix: settings.KAFKA_GROUP_ID, onBody: wallHub.publish, log });
+    stopDeltaTail = tail.stop;
+  } else {
+    runtime.pipeline.onStored((batch) => wallHub.publish(toWallDelta(batch)));
+  }
   gateway = startGateway(server, wallHub, { tokens: [settings.WALL_TOKEN, settings.ADMIN_TOKEN] });
   api = createApi(runtime, log);
   log(`[web] data plane ready (store: ${runtime.db.kind}/${runtime.db.flavor}, region: ${runtime.region.meta.name}, ${runtime.region.grids.features.length} grids)`);
@@ -86,6 +93,7 @@ async function shutdown(signal: string): Promise<void> {
   server.close();
   server.closeAllConnections();
   await simulator?.stop();
+  await stopDeltaTail?.().catch(() => undefined);
   hub?.stop();
   await gateway?.close().catch(() => undefined);
   await runtime?.stop();

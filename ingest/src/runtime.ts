@@ -9,6 +9,8 @@ import type { Settings } from '@watchfloor/config/settings';
 import type { Kafka } from 'kafkajs';
 import { createInProcessBus, type InProcessBus } from './bus/in-process-bus';
 import { createKafka, ensureTopics } from './kafka/client';
+import { publishWallDelta, WALL_DELTA_TOPIC } from './live/wall-delta-topic';
+import { toWallDelta } from './live/wall-deltas';
 import { kafkaPublisher } from './kafka/publisher';
 import { createPipeline, type Pipeline } from './pipeline/pipeline';
 import { phoneProtector, resolvePhoneKey } from './pipeline/privacy';
@@ -68,7 +70,7 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
   } else {
     kafka = createKafka({ brokers: settings.KAFKA_BROKERS!, clientId: settings.KAFKA_CLIENT_ID });
     const prefix = settings.KAFKA_TOPIC_PREFIX;
-    await ensureTopics(kafka, [...TOPICS, DEAD_LETTER_TOPIC].map((t) => prefix + t));
+    await ensureTopics(kafka, [...TOPICS, DEAD_LETTER_TOPIC, WALL_DELTA_TOPIC].map((t) => prefix + t));
     publisher = await kafkaPublisher(kafka, prefix);
     if (opts.consume) source = kafkaSource(kafka, { groupId: settings.KAFKA_GROUP_ID, topicPrefix: prefix });
   }
@@ -79,6 +81,8 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
     publishDeadLetters: (letters) => publisher.send(DEAD_LETTER_TOPIC, letters.map((l) => ({ ...l, at: new Date().toISOString() }))),
     log,
   });
+  // In deployed mode what any instance stores reaches every web instance through Kafka.
+  if (kafka) pipeline.onStored((batch) => publishWallDelta(publisher, toWallDelta(batch)));
   if (source) await source.start((topic, msgs, src) => pipeline.process(topic, msgs, src));
 
   async function health(): Promise<Health> {

@@ -1,0 +1,93 @@
+/**
+ * Deployed mode end to end: Kafka → `npm run ingest` → PostgreSQL, and the stored events
+ * reaching a wall client of a separate web process (`npm start` with DATABASE_URL and
+ * KAFKA_BROKERS) through the deltas topic.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { io, type Socket } from 'socket.io-client';
+import { REPO_ROOT } from '@watchfloor/config/settings';
+import type { WallDelta, WallState } from '@watchfloor/config/wall';
+import { call } from '../support/events';
+import { startKafka, type KafkaBroker } from '../support/kafka';
+import { createTempDatabase, type TempDatabase } from '../support/postgres';
+import { startServer, type RunningServer } from '../support/server';
+import { waitFor } from '../support/wait';
+
+describe('deployed mode: Kafka, ingest process, web process', () => {
+  let broker: KafkaBroker | null = null;
+  let brokers: string[];
+  let db: TempDatabase;
+  let ingest: ChildProcess;
+  let ingestLog = '';
+  let web: RunningServer;
+  let producer: Producer;
+  let client: Socket;
+  const seen = new Set<string>();
+  const prefix = `dep${crypto.randomBytes(3).toString('hex')}.`;
+
+  before(async () => {
+    if (process.env.TEST_KAFKA_BROKERS) brokers = process.env.TEST_KAFKA_BROKERS.split(',');
+    else { broker = await startKafka(); brokers = broker.brokers; }
+    db = await createTempDatabase('deployed');
+    const env = {
+      KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix, KAFKA_GROUP_ID: `${prefix}ingest`, DATABASE_URL: db.url,
+      PHONE_HASH_KEY: 'deployed-test-key-0123456789', WALL_TOKEN: 'deployed-wall-token', INGEST_TOKEN: 'deployed-ingest-token',
+      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'wf-dep-')), SIMULATE: '0',
+    };
+    ingest = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'ingest/src/main.ts')], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    ingest.stdout!.on('data', (d: Buffer) => { ingestLog += d.toString(); });
+    ingest.stderr!.on('data', (d: Buffer) => { ingestLog += d.toString(); });
+    await waitFor('ingest consuming', async () => ingestLog, (l) => l.includes('[ingest] consuming'), 60_000)
+      .catch((err: Error) => { throw new Error(`${err.message}\n${ingestLog}`); });
+    web = await startServer(env);
+    producer = new Kafka({ clientId: 'dep-test', brokers, logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    client = io(web.url, { auth: { token: 'deployed-wall-token' }, transports: ['websocket'] });
+    let state: WallState | null = null;
+    client.on('connect', () => client.emit('hello', {}));
+    client.on('snapshot', (s: WallState) => { state = s; });
+    const take = (d: WallDelta) => { if (d.type === 'calls') d.items.forEach((c) => seen.add(c.id)); };
+    client.on('delta', take);
+    client.on('deltas', (ds: WallDelta[]) => ds.forEach(take));
+    await waitFor('wall snapshot', async () => state, (s) => s !== null, 20_000);
+  });
+  after(async () => {
+    client?.close();
+    await producer?.disconnect();
+    await web?.stop();
+    if (ingest && ingest.exitCode === null) {
+      ingest.kill('SIGTERM');
+      await new Promise((r) => ingest.once('exit', r));
+    }
+    await db?.drop();
+    await broker?.stop();
+  });
+
+  test('health reports the server store and Kafka', async () => {
+    const h = (await (await fetch(`${web.url}/api/health`)).json()) as { status: string; db: { kind: string }; bus: { mode: string; lag: Record<string, number> } };
+    assert.equal(h.status, 'ok');
+    assert.equal(h.db.kind, 'server');
+    assert.equal(h.bus.mode, 'kafka');
+    assert.ok(`${prefix}police.calls` in h.bus.lag);
+  });
+
+  test('a call produced to Kafka reaches the wall of the web process', async () => {
+    const c = call({ receivedAt: new Date().toISOString() });
+    await producer.send({ topic: `${prefix}police.calls`, messages: [{ key: c.id, value: JSON.stringify(c) }] });
+    await waitFor('the call on the wall', async () => seen.has(c.id), (x) => x, 30_000, 50);
+  });
+
+  test('a call posted to the web process is stored once and reaches the wall through Kafka too', async () => {
+    const c = call({ receivedAt: new Date().toISOString() });
+    const r = await fetch(`${web.url}/api/ingest/police.calls`, { method: 'POST', headers: { authorization: 'Bearer deployed-ingest-token' }, body: JSON.stringify([c]) });
+    assert.deepEqual(await r.json(), { accepted: 1, duplicates: 0, rejected: [] });
+    await waitFor('the posted call on the wall', async () => seen.has(c.id), (x) => x, 30_000, 50);
+  });
+});
