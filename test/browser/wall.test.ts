@@ -67,7 +67,7 @@ describe('the wall in a browser', () => {
     await page.getByTestId('warnings').waitFor();
     assert.match((await page.getByTestId('data-age').textContent()) ?? '', /数据更新/);
     assert.equal(await page.getByTestId('stale-banner').count(), 0);
-    await waitFor('feed filled', async () => page.locator('[data-testid=feed] [data-call-id]').count(), (n) => n === 10, 20_000, 200);
+    await waitFor('feed filled', async () => page.locator('[data-testid=feed] [data-call-id]').count(), (n) => n === 12, 20_000, 200);
     await saveScreenshot(page, 'wall-1920x1080');
   });
 
@@ -77,6 +77,21 @@ describe('the wall in a browser', () => {
     await page.locator(`[data-testid=feed] [data-call-id="${c.id}"]`).waitFor({ timeout: 15_000 });
     assert.equal(await page.getByTestId('wall-map').getAttribute('data-newest-incident'), c.id);
     assert.equal(await page.getByTestId('kpi-calls-today').getAttribute('data-value'), '13');
+  });
+
+  test('layers toggle and the choropleth switches what it shows', async () => {
+    const map = page.getByTestId('wall-map');
+    assert.match((await map.getAttribute('data-layers')) ?? '', /\bunits\b/);
+    await page.locator('input[data-layer=units]').uncheck();
+    await waitFor('units layer hidden', async () => map.getAttribute('data-layers'), (v) => !/\bunits\b/.test(v ?? ''), 5_000, 100);
+    await page.locator('input[data-layer=cameras]').check();
+    await waitFor('cameras layer shown', async () => map.getAttribute('data-layers'), (v) => /\bcameras\b/.test(v ?? ''), 5_000, 100);
+    await page.locator('button[data-heat=calls-7d]').click();
+    await page.getByRole('button', { name: '每万人' }).click();
+    assert.equal(await map.getAttribute('data-heat'), 'calls-7d-rate');
+    assert.ok(await canvasIsNonBlank(page, '[data-testid=wall-map]', 50));
+    await page.locator('button[data-heat=calls-24h]').click();
+    await page.getByRole('button', { name: '数量' }).click();
   });
 
   test('the wall renders at 3840×2160 without overflow', async () => {

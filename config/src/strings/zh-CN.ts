@@ -64,7 +64,13 @@ export const zhCN = {
     available: '空闲', dispatched: '已派出', en_route: '在途', on_scene: '在现场', busy: '忙碌', off_duty: '下班',
   } satisfies Record<UnitStatusCode, string>,
   priority: (p: number) => (p === 1 ? '一级' : p === 2 ? '二级' : '三级'),
-  map: { layers: '图层', gridHeat: '网格热力', incidents: '警情', cameras: '摄像头', units: '警力', county: '全县' },
+  map: {
+    layers: '图层', gridHeat: '网格热力', incidents: '警情', pulse: '新警情闪烁', cameras: '摄像头', units: '警力', county: '全县',
+    calls1h: '接警1小时', calls24h: '接警24小时', calls7d: '接警7天', alerts24h: '视频告警', openCases: '在办案件',
+    count: '数量', per10k: '每万人',
+    heatLabel: (source: 'calls' | 'alerts' | 'cases', window: '1h' | '24h' | '7d') =>
+      source === 'cases' ? '在办案件' : source === 'alerts' ? '近24小时视频告警' : `近${window === '1h' ? '1小时' : window === '24h' ? '24小时' : '7天'}接警`,
+  },
 };
 
 export type Strings = typeof zhCN;

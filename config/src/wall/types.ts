@@ -36,6 +36,9 @@ export interface WallFigures {
   /** Resolution rate (化解率) of cases opened in the last 30 days; null with none. */
   resolutionRate30d: number | null;
   camerasTotal: number;
+  /** Calls per grid over the last 7 days and camera alerts per grid over the last 24 h (for the choropleth). */
+  gridCalls7d: Record<string, number>;
+  gridAlerts24h: Record<string, number>;
 }
 
 export interface WallCase { status: CaseStatusCode; level: CaseLevel; risk: Risk; gridId: string; t: number }

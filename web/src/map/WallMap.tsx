@@ -14,12 +14,20 @@ import type { PickingInfo } from '@deck.gl/core';
 import { geometryBBox } from '@watchfloor/config/region/geometry';
 import { strings } from '@watchfloor/config/strings';
 import type { WallState } from '@watchfloor/config/wall';
-import { WALL_LAYERS, type HeatMetric, type LayerContext } from './layers';
-import { gridValue } from './layers/grid-heat';
+import { WALL_LAYERS, type LayerContext } from './layers';
+import { heatValues, type HeatSpec } from './heat-values';
 import { baseStyle } from './base-style';
 import type { RegionData } from '../wall/region-data';
 
 maplibregl.setWorkerUrl('/maplibre-gl-worker.mjs');
+
+const HEAT_CHOICES: { source: HeatSpec['source']; window: HeatSpec['window']; label: string }[] = [
+  { source: 'calls', window: '1h', label: strings.map.calls1h },
+  { source: 'calls', window: '24h', label: strings.map.calls24h },
+  { source: 'calls', window: '7d', label: strings.map.calls7d },
+  { source: 'alerts', window: '24h', label: strings.map.alerts24h },
+  { source: 'cases', window: '24h', label: strings.map.openCases },
+];
 
 type Focus = { level: 'county' } | { level: 'town'; code: string } | { level: 'village'; code: string } | { level: 'grid'; code: string };
 
@@ -55,7 +63,8 @@ function MapInner({ region, state, width, height, scale, onContextLost }: Props 
   const mapRef = useRef<maplibregl.Map | null>(null);
   const overlayRef = useRef<MapLibreOverlay | null>(null);
   const [focus, setFocus] = useState<Focus>({ level: 'county' });
-  const [metric, setMetric] = useState<HeatMetric>('count');
+  const [heatSpec, setHeatSpec] = useState<HeatSpec>({ source: 'calls', window: '24h', metric: 'count' });
+  const [visible, setVisible] = useState<Record<string, boolean>>(() => Object.fromEntries(WALL_LAYERS.map((l) => [l.id, l.defaultVisible])));
   const [now, setNow] = useState(() => Date.now());
   const [hover, setHover] = useState<{ x: number; y: number; lines: string[] } | null>(null);
 
@@ -90,9 +99,9 @@ function MapInner({ region, state, width, height, scale, onContextLost }: Props 
 
   const focusGridId = focus.level === 'grid' ? focus.code : null;
   useEffect(() => {
-    const ctx: LayerContext = { region, state, metric, now, focusGridId, scale };
+    const ctx: LayerContext = { region, state, heat: heatSpec, now, focusGridId, scale };
     overlayRef.current?.setProps({
-      layers: WALL_LAYERS.filter((l) => l.defaultVisible).map((l) => l.build(ctx)).filter((l) => l !== null),
+      layers: WALL_LAYERS.filter((l) => visible[l.id]).map((l) => l.build(ctx)).filter((l) => l !== null),
       onClick: (info: PickingInfo) => onPick(info),
       onHover: (info: PickingInfo) => onHover(info),
     });
@@ -123,9 +132,10 @@ function MapInner({ region, state, width, height, scale, onContextLost }: Props 
     const o = info.object as { properties?: { code?: string; population?: number } } | null;
     if (!o || info.layer?.id !== 'grid-heat' || !o.properties?.code) { setHover(null); return; }
     const code = o.properties.code;
-    const n = state.gridCalls[code] ?? 0;
-    const rate = gridValue({ state, region, metric: 'rate' }, code);
-    setHover({ x: info.x, y: info.y, lines: [region.gridName.get(code) ?? code, `人口 ${o.properties.population ?? '-'}`, `近24小时接警 ${n} 起`, `每万人 ${rate.toFixed(1)} 起`] });
+    const count = heatValues(state, region, { ...heatSpec, metric: 'count' }).get(code);
+    const rate = heatValues(state, region, { ...heatSpec, metric: 'rate' }).get(code);
+    const what = strings.map.heatLabel(heatSpec.source, heatSpec.window);
+    setHover({ x: info.x, y: info.y, lines: [region.gridName.get(code) ?? code, `人口 ${o.properties.population ?? '-'}`, `${what} ${count}`, `每万人 ${rate.toFixed(1)}`] });
   }
 
   const crumbs = useMemo(() => {
@@ -142,14 +152,28 @@ function MapInner({ region, state, width, height, scale, onContextLost }: Props 
   }, [focus, region]);
 
   return (
-    <div className="wall-map" data-testid="wall-map" data-incidents={state.incidents.length} data-newest-incident={state.incidents[0]?.id ?? ''} style={{ width, height }}>
+    <div className="wall-map" data-testid="wall-map" data-incidents={state.incidents.length} data-seq={state.seq} data-newest-incident={state.incidents[0]?.id ?? ''}
+      data-layers={WALL_LAYERS.filter((l) => visible[l.id]).map((l) => l.id).join(' ')} data-heat={`${heatSpec.source}-${heatSpec.window}-${heatSpec.metric}`} style={{ width, height }}>
       <div ref={el} style={{ position: 'absolute', inset: 0 }} />
       <div className="map-crumbs" style={{ transform: `scale(${scale})`, transformOrigin: '0 0' }}>
         {crumbs.map((c, i) => <button key={i} type="button" onClick={c.go}>{c.label}</button>)}
       </div>
       <div className="map-metric" style={{ transform: `scale(${scale})`, transformOrigin: '100% 0' }}>
-        <button type="button" className={metric === 'count' ? 'on' : ''} onClick={() => setMetric('count')}>接警数</button>
-        <button type="button" className={metric === 'rate' ? 'on' : ''} onClick={() => setMetric('rate')}>每万人</button>
+        <div className="row">
+          {HEAT_CHOICES.map((c) => (
+            <button key={c.label} type="button" data-heat={`${c.source}-${c.window}`} className={heatSpec.source === c.source && heatSpec.window === c.window ? 'on' : ''}
+              onClick={() => setHeatSpec((h) => ({ ...h, source: c.source, window: c.window }))}>{c.label}</button>
+          ))}
+        </div>
+        <div className="row">
+          <button type="button" className={heatSpec.metric === 'count' ? 'on' : ''} onClick={() => setHeatSpec((h) => ({ ...h, metric: 'count' }))}>{strings.map.count}</button>
+          <button type="button" className={heatSpec.metric === 'rate' ? 'on' : ''} onClick={() => setHeatSpec((h) => ({ ...h, metric: 'rate' }))}>{strings.map.per10k}</button>
+        </div>
+        <div className="layers">
+          {WALL_LAYERS.filter((l) => l.label).map((l) => (
+            <label key={l.id}><input type="checkbox" data-layer={l.id} checked={visible[l.id] ?? false} onChange={(e) => setVisible((v) => ({ ...v, [l.id]: e.target.checked }))} />{l.label}</label>
+          ))}
+        </div>
       </div>
       {hover && (
         <div className="map-card" style={{ left: hover.x + 12, top: hover.y + 12, transform: `scale(${scale})`, transformOrigin: '0 0' }}>

@@ -5,7 +5,7 @@ import type { WallFigures } from '@watchfloor/config/wall';
 import Panel from './Panel';
 
 export default function Categories({ f }: { f: WallFigures }) {
-  const rows = CALL_CATEGORIES.map((c) => ({ c, n: f.byCategoryToday[c] ?? 0 })).sort((a, b) => b.n - a.n).slice(0, 8);
+  const rows = CALL_CATEGORIES.map((c) => ({ c, n: f.byCategoryToday[c] ?? 0 })).sort((a, b) => b.n - a.n);
   const max = Math.max(1, ...rows.map((r) => r.n));
   return (
     <Panel title={strings.panels.categories}>

@@ -22,7 +22,7 @@ export default function HourlyCalls({ f, width, pixelRatio }: { f: WallFigures; 
   }), [f.callsByHourToday, f.callsByHourLastWeek]);
   return (
     <Panel title={strings.panels.callsByHour}>
-      <EChart option={option} width={width} height={190} pixelRatio={pixelRatio} />
+      <EChart option={option} width={width} height={250} pixelRatio={pixelRatio} />
     </Panel>
   );
 }

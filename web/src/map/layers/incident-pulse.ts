@@ -10,7 +10,7 @@ const recent = new WeakMap<object, WallCall[]>();
 
 export const incidentPulseLayer: WallLayerDef = {
   id: 'incident-pulse',
-  label: strings.map.incidents,
+  label: strings.map.pulse,
   defaultVisible: true,
   build(ctx) {
     let data = recent.get(ctx.state.incidents);

@@ -8,4 +8,4 @@ import type { WallLayerDef } from './types';
 import { unitsLayer } from './units';
 
 export const WALL_LAYERS: readonly WallLayerDef[] = [gridHeatLayer, camerasLayer, incidentsLayer, incidentPulseLayer, unitsLayer, townLabelsLayer];
-export type { LayerContext, WallLayerDef, HeatMetric } from './types';
+export type { LayerContext, WallLayerDef } from './types';

@@ -7,7 +7,7 @@ const cache = new WeakMap<object, Label[]>();
 
 export const townLabelsLayer: WallLayerDef = {
   id: 'town-labels',
-  label: '',
+  label: '', // always on: not offered as a toggle
   defaultVisible: true,
   build(ctx) {
     let data = cache.get(ctx.region.towns);

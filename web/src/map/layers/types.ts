@@ -2,13 +2,13 @@
 import type { Layer } from '@deck.gl/core';
 import type { WallState } from '@watchfloor/config/wall';
 import type { RegionData } from '../../wall/region-data';
+import type { HeatSpec } from '../heat-values';
 
-export type HeatMetric = 'count' | 'rate';
 
 export interface LayerContext {
   region: RegionData;
   state: WallState;
-  metric: HeatMetric;
+  heat: HeatSpec;
   /** Animation clock (ms) for pulsing markers; only the pulse layer reads it. */
   now: number;
   /** Screen pixels per design pixel: markers and labels keep their size relative to the wall. */
