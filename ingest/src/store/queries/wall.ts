@@ -24,7 +24,7 @@ export async function wallFigures(db: Queryable, now: Date, tz: string, camerasT
   );
   const f: WallFigures = {
     dayStart, callsToday: 0, callsSameTimeLastWeek: 0, callsByHourToday: Array(24).fill(0), callsByHourLastWeek: Array(24).fill(0),
-    byCategoryToday: {}, resolutionRate30d: null, camerasTotal,
+    byCategoryToday: {}, resolutionRate30d: null, camerasTotal, gridCalls7d: {}, gridAlerts24h: {},
   };
   for (const r of rows) {
     if (r.wk === 0) {
@@ -45,6 +45,12 @@ export async function wallFigures(db: Queryable, now: Date, tz: string, camerasT
      FROM cases WHERE opened_at >= $1`,
     [new Date(now.getTime() - 30 * DAY).toISOString()],
   );
+  const { rows: grids } = await db.query<{ k: string; grid_id: string; n: number }>(
+    `SELECT 'c' AS k, grid_id, count(*)::int AS n FROM calls WHERE received_at >= $1 AND grid_id IS NOT NULL GROUP BY grid_id
+     UNION ALL SELECT 'a', grid_id, count(*)::int FROM alerts WHERE occurred_at >= $2 AND grid_id IS NOT NULL AND type <> 'camera_offline' GROUP BY grid_id`,
+    [new Date(now.getTime() - 7 * DAY).toISOString(), new Date(now.getTime() - DAY).toISOString()],
+  );
+  for (const g of grids) (g.k === 'c' ? f.gridCalls7d : f.gridAlerts24h)[g.grid_id] = g.n;
   const r0 = rr[0];
   f.resolutionRate30d = r0 && r0.identified > 0 ? r0.resolved / r0.identified : null;
   return f;
