@@ -47,6 +47,8 @@ const Env = z.object({
   INGEST_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   /** The wall shows its 数据中断 banner after this long without word from the server. */
   WALL_STALE_SECONDS: z.coerce.number().int().min(3).max(3600).default(15),
+  /** …and also when the newest event it holds is older than this (the server answers, but no feed does). */
+  WALL_NO_DATA_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

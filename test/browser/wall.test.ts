@@ -42,7 +42,7 @@ describe('the wall in a browser', () => {
     const dayStart = startOfDay(new Date(now), 'Asia/Shanghai').getTime();
     const today = (k: number) => new Date(now - ((now - dayStart) * k) / 14).toISOString();
     await post(server, 'police.calls', Array.from({ length: 12 }, (_, i) => call({ receivedAt: today(i + 1), category: i % 3 ? 'traffic' : 'help' })));
-    await post(server, 'camera.alerts', [alert({ occurredAt: today(0.5) })]);
+    await post(server, 'camera.alerts', [alert({ occurredAt: new Date(now - 1000).toISOString() })]);
     await post(server, 'case.status', [caseChange({ changedAt: today(13), risk: 'red' })]);
     browser = await launchBrowser();
     page = await newPage(browser, { width: 1920, height: 1080 });
@@ -94,6 +94,22 @@ describe('the wall in a browser', () => {
     await page.getByRole('button', { name: '数量' }).click();
   });
 
+  test('a lost WebGL context is survived: the map comes back by itself', async () => {
+    const lost = await page.evaluate(() => {
+      const canvas = document.querySelector('[data-testid=wall-map] canvas') as HTMLCanvasElement | null;
+      const gl = canvas?.getContext('webgl2') ?? canvas?.getContext('webgl');
+      const ext = gl?.getExtension('WEBGL_lose_context');
+      if (!ext) return false;
+      ext.loseContext();
+      return true;
+    });
+    assert.ok(lost, 'the map canvas offers WEBGL_lose_context');
+    await page.locator('.map-lost').waitFor({ timeout: 5_000 });
+    await page.locator('.map-lost').waitFor({ state: 'detached', timeout: 15_000 });
+    await waitFor('the map drawn again', () => canvasIsNonBlank(page, '[data-testid=wall-map]', 50), (ok) => ok, 30_000, 500);
+    assert.equal(await page.getByTestId('wall-map').getAttribute('data-incidents'), '13');
+  });
+
   test('the wall renders at 3840×2160 without overflow', async () => {
     const big = await newPage(browser, { width: 3840, height: 2160 });
     try {
@@ -110,10 +126,29 @@ describe('the wall in a browser', () => {
     }
   });
 
+  test('a server that answers but gets no data for too long shows 数据中断 too', async () => {
+    const quiet = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-quiet-'));
+    const s2 = await startServer({ ...env, DATA_DIR: quiet });
+    const p2 = await newPage(browser, { width: 1280, height: 720 });
+    try {
+      await p2.goto(`${s2.url}/wall?token=${WALL}`);
+      const banner = p2.getByTestId('stale-banner');
+      await banner.waitFor({ timeout: 30_000 });
+      assert.equal(await banner.getAttribute('data-reason'), 'no-data');
+      await post(s2, 'police.calls', [call({ receivedAt: new Date().toISOString() })]);
+      await banner.waitFor({ state: 'detached', timeout: 15_000 });
+    } finally {
+      await p2.context().close();
+      await s2.stop();
+      fs.rmSync(quiet, { recursive: true, force: true });
+    }
+  });
+
   test('a stopped server shows 数据中断; a restarted one clears it', async () => {
     const port = server.port;
     await server.stop();
     await page.getByTestId('stale-banner').waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId('stale-banner').getAttribute('data-reason'), 'connection');
     await saveScreenshot(page, 'wall-stale');
     server = await startServer(env, { port });
     await page.getByTestId('stale-banner').waitFor({ state: 'detached', timeout: 60_000 });

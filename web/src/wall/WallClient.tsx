@@ -4,6 +4,6 @@ import dynamic from 'next/dynamic';
 
 const WallScreen = dynamic(() => import('./WallScreen'), { ssr: false });
 
-export default function WallClient(props: { token: string; staleAfterMs: number; tz: string }) {
+export default function WallClient(props: { token: string; staleAfterMs: number; noDataAfterMs: number; tz: string }) {
   return <WallScreen {...props} />;
 }

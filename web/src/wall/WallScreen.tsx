@@ -19,7 +19,7 @@ import { useWallFeed } from './use-wall-feed';
 const SIDE_W = 470;
 const MAP_RECT = { left: SIDE_W + 20, top: 86, width: DESIGN_W - 2 * (SIDE_W + 20), height: DESIGN_H - 86 - 20 };
 
-export default function WallScreen({ token, staleAfterMs, tz }: { token: string; staleAfterMs: number; tz: string }) {
+export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: { token: string; staleAfterMs: number; noDataAfterMs: number; tz: string }) {
   const fit = useScreenFit();
   const region = useRegionData();
   const feed = useWallFeed(token, tz);
@@ -30,15 +30,18 @@ export default function WallScreen({ token, staleAfterMs, tz }: { token: string;
   }, []);
   const silentFor = now - feed.lastContact;
   // No word from the server for this long (or never, once past it) and the wall says so.
-  const stale = silentFor > staleAfterMs;
+  const cutOff = silentFor > staleAfterMs;
   const s = feed.state;
+  // The server answers but no feed has delivered anything for too long: say so too.
+  const dataAge = s?.newestEventAt != null ? now - s.newestEventAt : null;
+  const noData = !cutOff && s !== null && (dataAge === null || dataAge > noDataAfterMs);
   const px = fit.scale * fit.dpr;
 
   return (
     <div className="wall-root">
-      {stale && (
-        <div className="stale-banner" data-testid="stale-banner" role="alert">
-          <b>{strings.wall.stale}</b> {strings.wall.staleDetail(Math.round(silentFor / 1000))}
+      {(cutOff || noData) && (
+        <div className={`stale-banner${noData ? ' no-data' : ''}`} data-testid="stale-banner" data-reason={cutOff ? 'connection' : 'no-data'} role="alert">
+          <b>{strings.wall.stale}</b> {cutOff ? strings.wall.staleDetail(Math.round(silentFor / 1000)) : strings.wall.noDataDetail(dataAge === null ? null : Math.round(dataAge / 60_000))}
         </div>
       )}
       {region && s && (

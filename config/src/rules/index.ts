@@ -1,0 +1,4 @@
+export * from './warning';
+export * from './schema';
+export * from './load';
+export * from './watch';
