@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   ensureKafkaJars,
+  exists,
   KAFKA_LOG4J_PROPERTIES,
   KAFKA_TOOLS_DIR,
   pinnedKafkaVersion,
@@ -235,15 +236,6 @@ function kafkaUuid(): string {
   for (;;) {
     const id = randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await access(p);
-    return true;
-  } catch {
-    return false;
   }
 }
 

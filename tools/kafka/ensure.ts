@@ -13,7 +13,7 @@ export const KAFKA_LIB_DIR = path.join(KAFKA_TOOLS_DIR, 'lib');
 export const KAFKA_LOG4J_PROPERTIES = path.join(KAFKA_TOOLS_DIR, 'log4j.properties');
 const POM = path.join(KAFKA_TOOLS_DIR, 'pom.xml');
 
-async function exists(p: string): Promise<boolean> {
+export async function exists(p: string): Promise<boolean> {
   try {
     await access(p);
     return true;

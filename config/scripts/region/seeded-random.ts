@@ -2,6 +2,7 @@
  * A small seeded PRNG. Math.random cannot be seeded, and the region files are
  * committed, so regeneration must reproduce them byte for byte from the seed.
  */
+import { mulberry32 } from '../../src/random';
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -14,18 +15,6 @@ export interface Rng {
   weighted(weights: readonly number[]): number;
   /** An independent stream, so adding draws in one stage does not reshuffle every later stage. */
   fork(label: string): Rng;
-}
-
-/** mulberry32: tiny, fast, and good enough for placing synthetic polygons. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** FNV-1a: turns a stage label into a seed offset without any platform-dependent hashing. */

@@ -3,18 +3,9 @@
  * (seed, stream, hour), so the events of an hour are the same whenever and however often
  * they are generated: a restart regenerates them and the store treats them as redeliveries.
  */
-export type Rng = () => number;
+import { mulberry32, type Rng } from '@watchfloor/config/random';
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng };
 
 /** FNV-1a over the parts: a stable 32-bit seed for a named stream. */
 export function seedOf(...parts: (string | number)[]): number {
