@@ -12,11 +12,12 @@ import next from 'next';
 import { devDefaultsInUse, loadSettings } from '@watchfloor/config/settings';
 import { startRuntime, type Runtime } from '@watchfloor/ingest/runtime';
 import { startSimulator, type Simulator } from '@watchfloor/ingest/simulator/simulator';
-import { consumeWallDeltas } from '@watchfloor/ingest/live/wall-delta-topic';
 import { toWallDelta } from '@watchfloor/ingest/live/wall-deltas';
 import { createApi } from './src/server/api/router';
 import { startGateway } from './src/server/live/gateway';
-import { startWallHub, type WallHub } from './src/server/live/wall-hub';
+import { startWallHub, toWallWarning, type WallHub } from './src/server/live/wall-hub';
+import { consumeWallDeltas, publishWallDelta } from '@watchfloor/ingest/live/wall-delta-topic';
+import type { WallDeltaBody } from '@watchfloor/config/wall';
 import { sendJson } from './src/server/api/http';
 
 const log = (l: string) => console.log(`${new Date().toISOString()} ${l}`);
@@ -69,7 +70,14 @@ async function main(): Promise<void> {
     runtime.pipeline.onStored((batch) => wallHub.publish(toWallDelta(batch)));
   }
   gateway = startGateway(server, wallHub, { tokens: [settings.WALL_TOKEN, settings.ADMIN_TOKEN] });
-  api = createApi(runtime, log);
+  const rt = runtime;
+  // What this process changes (hand actions on warnings) reaches every web instance: through
+  // Kafka when deployed, straight to the hub when embedded.
+  const broadcast = (body: WallDeltaBody) => {
+    if (rt.kafka) publishWallDelta(rt.publisher, body).catch((err: Error) => log(`[wall] delta publish failed: ${err.message}`));
+    else wallHub.publish(body);
+  };
+  api = createApi(runtime, log, { onWarningChanged: (w) => broadcast({ type: 'warnings', items: [toWallWarning(w)] }) });
   log(`[web] data plane ready (store: ${runtime.db.kind}/${runtime.db.flavor}, region: ${runtime.region.meta.name}, ${runtime.region.grids.features.length} grids)`);
   if (settings.simulate) {
     simulator = startSimulator({ publisher: runtime.publisher, region: runtime.region, settings, log });

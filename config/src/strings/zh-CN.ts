@@ -36,6 +36,7 @@ export const zhCN = {
     feed: '最新警情',
     warnings: '预警信息',
     noWarnings: '暂无预警',
+    acknowledged: '已签收',
     openCases: '在办案件',
     unitsAvailable: '可调警力',
   },
@@ -45,6 +46,7 @@ export const zhCN = {
     cameraOnline: '在线摄像头 ÷ 摄像头总数；最近一次上报为"离线"的摄像头计为离线。',
     dispatch: '近 24 小时警情按处置状态统计。',
     caseFunnel: '在办（未化解）案件当前所在层级：网格 → 村（社区） → 镇（街道） → 县。',
+    warnings: '规则引擎按事件时间实时产生的预警（未解除的），红色优先；规则与阈值见 config/rules。',
   },
   callCategory: {
     criminal: '刑事', public_order: '治安', traffic: '交通事故', fraud: '电信诈骗',
@@ -66,7 +68,7 @@ export const zhCN = {
   } satisfies Record<UnitStatusCode, string>,
   priority: (p: number) => (p === 1 ? '一级' : p === 2 ? '二级' : '三级'),
   map: {
-    layers: '图层', gridHeat: '网格热力', incidents: '警情', pulse: '新警情闪烁', cameras: '摄像头', units: '警力', county: '全县',
+    layers: '图层', gridHeat: '网格热力', warnings: '预警区域', incidents: '警情', pulse: '新警情闪烁', cameras: '摄像头', units: '警力', county: '全县',
     calls1h: '接警1小时', calls24h: '接警24小时', calls7d: '接警7天', alerts24h: '视频告警', openCases: '在办案件',
     count: '数量', per10k: '每万人',
     heatLabel: (source: 'calls' | 'alerts' | 'cases', window: '1h' | '24h' | '7d') =>

@@ -105,6 +105,15 @@ export function apply(s: WallState, d: WallDelta, tz: string): WallState {
       next = { ...s, cases };
       break;
     }
+    case 'warnings': {
+      const warnings = { ...s.warnings };
+      for (const w of d.items) {
+        if (w.status === 'resolved') delete warnings[w.id];
+        else warnings[w.id] = w;
+      }
+      next = { ...s, warnings };
+      break;
+    }
     case 'figures':
       next = { ...s, figures: d.figures };
       break;

@@ -22,6 +22,11 @@ export interface WallAlert { id: string; t: number; type: AlertType; cameraId: s
 export interface WallCaseChange { caseId: string; t: number; status: CaseStatusCode; level: CaseLevel; risk: Risk; gridId: string }
 export interface WallUnitChange { unitId: string; t: number; status: UnitStatusCode; lon: number | null; lat: number | null; incidentId: string | null }
 export interface WallDispatch { incidentId: string; unitId: string; t: number }
+/** A warning as the wall shows it: what, where, why, since when. */
+export interface WallWarning {
+  id: string; rule: string; colour: 'yellow' | 'red'; regionCode: string; reason: string; raisedAt: number;
+  status: 'raised' | 'acknowledged' | 'resolved';
+}
 
 /** Figures the server recomputes from the database (the truth the increments converge to). */
 export interface WallFigures {
@@ -64,6 +69,8 @@ export interface WallState {
   offlineCameras: Record<string, number>;
   /** Camera alerts of the last hour, newest first (offline notices excluded). */
   alerts: WallAlert[];
+  /** Active (not resolved) warnings. */
+  warnings: Record<string, WallWarning>;
 }
 
 export type WallDeltaBody =
@@ -72,6 +79,7 @@ export type WallDeltaBody =
   | { type: 'cases'; items: WallCaseChange[] }
   | { type: 'units'; items: WallUnitChange[] }
   | { type: 'dispatches'; items: WallDispatch[] }
+  | { type: 'warnings'; items: WallWarning[] }
   | { type: 'figures'; figures: WallFigures };
 
 export type WallDelta = WallDeltaBody & { seq: number; at: number };

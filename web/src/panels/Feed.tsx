@@ -11,7 +11,7 @@ import type { RegionData } from '../wall/region-data';
 import { riskCss } from '../wall/theme';
 import Panel from './Panel';
 
-const ROWS = 14;
+const ROWS = 12;
 const STEP_MS = 600;
 const MAX_QUEUE = 20;
 

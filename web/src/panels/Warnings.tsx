@@ -1,11 +1,29 @@
-/** Active warnings (预警). The rules that raise them arrive with the warnings issue; until then the list is empty and says so. */
+/** Active warnings (预警), red before yellow, newest first; acknowledged ones say so. */
 import { strings } from '@watchfloor/config/strings';
+import type { WallWarning } from '@watchfloor/config/wall';
+import { riskCss } from '../wall/theme';
 import Panel from './Panel';
 
-export default function Warnings() {
+function hhmm(t: number): string {
+  return new Date(t).toLocaleString('zh-CN', { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Shanghai' });
+}
+
+export default function Warnings({ warnings }: { warnings: Record<string, WallWarning> }) {
+  const list = Object.values(warnings).sort((a, b) => (a.colour === b.colour ? b.raisedAt - a.raisedAt : a.colour === 'red' ? -1 : 1));
+  const red = list.filter((w) => w.colour === 'red').length;
   return (
-    <Panel title={strings.panels.warnings} testId="warnings">
-      <div className="empty">{strings.panels.noWarnings}</div>
+    <Panel title={`${strings.panels.warnings}${list.length ? `（红 ${red} · 黄 ${list.length - red}）` : ''}`} definition={strings.definitions.warnings} testId="warnings">
+      {list.length === 0 ? <div className="empty">{strings.panels.noWarnings}</div> : (
+        <ul className="warnings">
+          {list.slice(0, 6).map((w) => (
+            <li key={w.id} data-warning-id={w.id} data-rule={w.rule} data-colour={w.colour}>
+              <span className="dot" style={{ background: riskCss(w.colour) }} />
+              <span className="reason" title={w.reason}>{w.reason}</span>
+              <span className="when num">{w.status === 'acknowledged' ? strings.panels.acknowledged : hhmm(w.raisedAt)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
     </Panel>
   );
 }

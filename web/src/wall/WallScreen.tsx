@@ -63,7 +63,7 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
             <aside className="column right" style={{ width: SIDE_W }}>
               <Rates s={s} />
               <CaseFunnel s={s} />
-              <Warnings />
+              <Warnings warnings={s.warnings} />
               <Feed incidents={s.incidents} region={region} />
             </aside>
           </>

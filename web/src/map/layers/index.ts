@@ -6,6 +6,7 @@ import { incidentsLayer } from './incidents';
 import { townLabelsLayer } from './town-labels';
 import type { WallLayerDef } from './types';
 import { unitsLayer } from './units';
+import { warningOutlinesLayer } from './warning-outlines';
 
-export const WALL_LAYERS: readonly WallLayerDef[] = [gridHeatLayer, camerasLayer, incidentsLayer, incidentPulseLayer, unitsLayer, townLabelsLayer];
+export const WALL_LAYERS: readonly WallLayerDef[] = [gridHeatLayer, warningOutlinesLayer, camerasLayer, incidentsLayer, incidentPulseLayer, unitsLayer, townLabelsLayer];
 export type { LayerContext, WallLayerDef } from './types';

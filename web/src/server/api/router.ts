@@ -9,9 +9,17 @@ import { HttpError, sendJson } from './http';
 import { ingestRoute } from './ingest-route';
 import { createRegionRoute } from './region-route';
 import { summaryRoute } from './stats-route';
+import { createWarningsRoute } from './warnings-route';
+import type { WarningRow } from '@watchfloor/ingest/store/warnings';
 
-export function createApi(rt: Runtime, log: (l: string) => void) {
+export interface ApiHooks {
+  /** A person acknowledged or resolved a warning: the screens must hear of it. */
+  onWarningChanged(w: WarningRow): void;
+}
+
+export function createApi(rt: Runtime, log: (l: string) => void, hooks: ApiHooks) {
   const region = createRegionRoute(rt.region);
+  const warnings = createWarningsRoute(rt, hooks.onWarningChanged);
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const p = url.pathname;
     if (!p.startsWith('/api/')) return false;
@@ -23,6 +31,8 @@ export function createApi(rt: Runtime, log: (l: string) => void) {
         await ingestRoute(rt, decodeURIComponent(p.slice('/api/ingest/'.length)), req, res, url);
       } else if (p.startsWith('/api/region/') && req.method === 'GET') {
         region(p.slice('/api/region/'.length), req, res);
+      } else if (p === '/api/warnings' || p.startsWith('/api/warnings/')) {
+        await warnings(p.slice('/api/warnings'.length), req, res, url);
       } else if (p === '/api/stats/summary') {
         await summaryRoute(rt, res, url);
       } else {

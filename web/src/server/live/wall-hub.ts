@@ -5,10 +5,15 @@
  */
 import crypto from 'node:crypto';
 import type { Region } from '@watchfloor/config/region';
-import { apply, prune, type WallDelta, type WallDeltaBody, type WallState } from '@watchfloor/config/wall';
+import { apply, prune, type WallDelta, type WallDeltaBody, type WallState, type WallWarning } from '@watchfloor/config/wall';
 import type { Db } from '@watchfloor/ingest/store/db';
 import { newestEventTime, wallCameras, wallFigures, wallIncidents, wallOpenCases, wallUnits } from '@watchfloor/ingest/store/queries/wall';
+import { listWarnings, type WarningRow } from '@watchfloor/ingest/store/warnings';
 import { DeltaLog } from './delta-log';
+
+export function toWallWarning(w: WarningRow): WallWarning {
+  return { id: w.id, rule: w.rule, colour: w.colour === 'red' ? 'red' : 'yellow', regionCode: w.regionCode, reason: w.reason, raisedAt: Date.parse(w.raisedAt), status: w.status };
+}
 
 export type DeltaListener = (d: WallDelta) => void;
 
@@ -22,14 +27,16 @@ export interface WallHub {
 }
 
 export async function loadWallState(db: Db, region: Region, tz: string, epoch: string, now = new Date()): Promise<WallState> {
-  const [figures, incidents, cases, units, cameras, newest] = await Promise.all([
+  const [figures, incidents, cases, units, cameras, newest, active] = await Promise.all([
     wallFigures(db, now, tz, region.cameras.length), wallIncidents(db, now), wallOpenCases(db), wallUnits(db), wallCameras(db, now), newestEventTime(db),
+    listWarnings(db, 'active', { from: null, to: null }),
   ]);
   const gridCalls: Record<string, number> = {};
   for (const c of incidents) if (c.gridId) gridCalls[c.gridId] = (gridCalls[c.gridId] ?? 0) + 1;
   return {
     epoch, seq: 0, at: now.getTime(), newestEventAt: newest, figures, incidents, gridCalls, cases, units,
     offlineCameras: cameras.offline, alerts: cameras.alerts,
+    warnings: Object.fromEntries(active.map((w) => [w.id, toWallWarning(w)])),
   };
 }
 

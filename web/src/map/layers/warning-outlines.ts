@@ -1,0 +1,38 @@
+/** Grids (and towns) with an active warning, outlined in the warning's colour. */
+import { GeoJsonLayer } from '@deck.gl/layers';
+import { strings } from '@watchfloor/config/strings';
+import { RISK } from '../../wall/theme';
+import type { WallLayerDef } from './types';
+
+type Feature = { properties: { code: string }; geometry: unknown };
+const cache = new WeakMap<object, { features: Feature[]; colour: Map<string, 'red' | 'yellow'> }>();
+
+export const warningOutlinesLayer: WallLayerDef = {
+  id: 'warning-outlines',
+  label: strings.map.warnings,
+  defaultVisible: true,
+  build(ctx) {
+    let hit = cache.get(ctx.state.warnings);
+    if (!hit) {
+      const colour = new Map<string, 'red' | 'yellow'>();
+      for (const w of Object.values(ctx.state.warnings)) {
+        if (colour.get(w.regionCode) !== 'red') colour.set(w.regionCode, w.colour);
+      }
+      const features = [...ctx.region.grids.features, ...ctx.region.towns.features].filter((f) => colour.has(f.properties.code)) as Feature[];
+      hit = { features, colour };
+      cache.set(ctx.state.warnings, hit);
+    }
+    if (hit.features.length === 0) return null;
+    const c = hit.colour;
+    return new GeoJsonLayer({
+      id: 'warning-outlines',
+      data: { type: 'FeatureCollection', features: hit.features } as never,
+      filled: false,
+      stroked: true,
+      lineWidthUnits: 'pixels',
+      getLineWidth: 3 * ctx.scale,
+      getLineColor: (f: Feature) => RISK[c.get(f.properties.code) ?? 'yellow'],
+      updateTriggers: { getLineColor: c, getLineWidth: ctx.scale },
+    });
+  },
+};
