@@ -22,6 +22,9 @@ export interface GatewayOptions {
 
 interface ClientState { ready: boolean; lagging: boolean }
 
+/** Screens that are up to date: a delta is encoded once for the whole room, not once per socket. */
+const LIVE = 'live';
+
 export function startGateway(server: http.Server, hub: WallHub, opts: GatewayOptions) {
   const io = new Server(server, {
     path: '/socket.io',
@@ -29,7 +32,9 @@ export function startGateway(server: http.Server, hub: WallHub, opts: GatewayOpt
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 10_000,
     pingTimeout: 8_000,
-    perMessageDeflate: { threshold: 4096 },
+    // Deltas stay uncompressed (walls sit on the LAN; compressing each one for every socket
+    // doubled emit→receipt in bench:latency); snapshots, which are large, are compressed.
+    perMessageDeflate: { threshold: 64 * 1024 },
   });
   const maxBuffered = opts.maxBufferedPackets ?? 500;
   const clients = new Map<Socket, ClientState>();
@@ -44,6 +49,7 @@ export function startGateway(server: http.Server, hub: WallHub, opts: GatewayOpt
     st.lagging = false;
     st.ready = true;
     socket.emit('snapshot', hub.snapshot());
+    void socket.join(LIVE);
   };
 
   io.on('connection', (socket) => {
@@ -56,6 +62,7 @@ export function startGateway(server: http.Server, hub: WallHub, opts: GatewayOpt
         if (missed) {
           st.ready = true;
           if (missed.length) socket.emit('deltas', missed);
+          void socket.join(LIVE);
           return;
         }
       }
@@ -73,10 +80,10 @@ export function startGateway(server: http.Server, hub: WallHub, opts: GatewayOpt
       // engine.io keeps no cap on this queue (it is private API, but the only measure there is).
       if ((socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length > maxBuffered) {
         st.lagging = true;
-        continue;
+        void socket.leave(LIVE);
       }
-      socket.emit('delta', d);
     }
+    io.to(LIVE).emit('delta', d);
   });
 
   const tick = setInterval(() => {

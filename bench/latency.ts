@@ -1,0 +1,325 @@
+/**
+ * `npm run bench:latency`: produce → wall-client receipt latency of police calls, in embedded
+ * mode (the mode `npm start` runs; deployed mode does not yet carry deltas to the web).
+ *
+ * Each run starts a fresh server (`npm start`, SIMULATE=0, its own DATA_DIR and tokens), so
+ * runs are independent (empty store, empty wall state, cold-to-warm JIT each time), connects
+ * 50 socket.io clients, and produces 1,000 calls/s for a 5 s warm-up plus BENCH_SECONDS.
+ *
+ * Producing: the in-process bus lives inside the server process, so from outside the way in
+ * is the HTTP ingest endpoint, which hands each request to the same pipeline as one batch.
+ * Every 100 ms a POST carries 100 calls. The load is open-loop: a POST goes out on schedule
+ * whether or not the previous one has been answered, so a slow server shows up as latency
+ * instead of quietly lowering the rate. The produce time of a call is the moment its POST is
+ * sent, so the 100 calls of a batch share it, which is what "produced" honestly means here.
+ *
+ * Receipt: each client records, for every call id in a `calls` delta, the arrival time on
+ * the same clock as the producer (`performance.timeOrigin + performance.now()`): one process,
+ * no clock skew. The clients live in a worker thread (bench/lib/latency-clients.ts) so that
+ * building and sending a batch never delays a receipt timestamp; the worker's event-loop
+ * delay is reported so a saturated client side would be visible. Clients and producer share
+ * this machine's cores with the server, as the wall's screens would not: the server's CPU
+ * time is reported next to the latencies.
+ *
+ * The store is one PGlite connection: its periodic work (continuous-aggregate refresh every
+ * 60 s, the wall's figures every 30 s) makes ingest transactions wait, which shows as spikes
+ * in the per-second p99 of send → server emit; the refresh times are reported alongside.
+ *
+ * Every client must get every call exactly once, with no sequence gap, no fall-back
+ * snapshot and no disconnect; otherwise the run fails.
+ *
+ * BENCH_SECONDS (60), BENCH_WARMUP_SECONDS (5), BENCH_RUNS (3), BENCH_CLIENTS (50),
+ * BENCH_RATE (1000 events/s), BENCH_INTERVAL_MS (100) tune it; BENCH_CLIENT_DEFLATE=0 makes the
+ * clients decline permessage-deflate (browsers offer it, so the default keeps it), to measure
+ * what compression costs.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { call } from '../test/support/events';
+import type { ClientCounters, ClientsInput, ClientsResult } from './lib/latency-clients';
+import { median, writeResult } from './lib/results';
+import { groupCpuSeconds, machineCpuSeconds, startBenchServer, type BenchServer } from './lib/server';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
+const RATE = Number(process.env.BENCH_RATE ?? 1000);
+const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 100);
+const PER_BATCH = Math.round((RATE * INTERVAL_MS) / 1000);
+const DEFLATE = process.env.BENCH_CLIENT_DEFLATE !== '0';
+const DRAIN_MS = 15_000;
+const GOAL = { p50Ms: 50, p99Ms: 250 };
+
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Dist { p50: number; p90: number; p99: number; max: number; count: number }
+
+function dist(xs: Float64Array): Dist {
+  const s = xs.slice().sort();
+  const at = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]! : Number.NaN);
+  return { p50: at(50), p90: at(90), p99: at(99), max: s.length ? s[s.length - 1]! : Number.NaN, count: s.length };
+}
+
+interface Timing { prepareMs: number; storeMs: number; listenersMs: number; batches: number; accepted: number }
+async function pipelineTiming(server: BenchServer): Promise<Timing> {
+  const h = (await (await fetch(`${server.url}/api/health`)).json()) as { pipeline: { timing: Omit<Timing, 'batches' | 'accepted'>; batches: number; accepted: number } };
+  return { ...h.pipeline.timing, batches: h.pipeline.batches, accepted: h.pipeline.accepted };
+}
+
+function startClients(input: ClientsInput): Worker {
+  // The worker is TypeScript: register tsx's loader inside it first (Node 20 hooks are per thread).
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const file = new URL('./lib/latency-clients.ts', import.meta.url).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); });`, { eval: true, workerData: input });
+}
+
+function nextMessage<T>(w: Worker, type: string, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => { cleanup(); reject(new Error(`client worker: no '${type}' within ${timeoutMs} ms`)); }, timeoutMs);
+    const onMsg = (m: { type: string; message?: string }) => {
+      if (m.type === type) { cleanup(); resolve(m as T); } else if (m.type === 'error') { cleanup(); reject(new Error(m.message)); }
+    };
+    const onErr = (err: Error) => { cleanup(); reject(err); };
+    const cleanup = () => { clearTimeout(t); w.off('message', onMsg); w.off('error', onErr); };
+    w.on('message', onMsg);
+    w.on('error', onErr);
+  });
+}
+
+interface RunResult {
+  run: number;
+  latencyMs: Dist;
+  /** Send → the server numbering the delta (HTTP, decode/validate/enrich, PGlite commit): `delta.at` is Date.now() there, so ±1 ms. */
+  produceToEmitMs: Dist;
+  /** Server numbering the delta → client receipt (fan-out to 50 sockets, compression, network, client decode). */
+  emitToReceiptMs: Dist;
+  /** POST sent → its reply (the reply is written after the delta has been handed to every socket). */
+  postRoundTripMs: Dist;
+  produced: number; measured: number; lost: number; duplicates: number; seqGaps: number;
+  extraSnapshots: number; disconnects: number; postErrors: number; achievedRate: number;
+  serverCpu: { seconds: number; coresUsed: number };
+  benchCpu: { seconds: number; coresUsed: number };
+  /** Cores used by everything else on the machine meanwhile (busy − server − bench), and hypervisor steal: above ~0.3 the run was disturbed. */
+  otherCpu: { coresUsed: number; stealCores: number };
+  clientLoopDelayMs: { p50: number; p99: number; max: number };
+  /** Server pipeline stage time per batch during the measured window (from /api/health → pipeline.timing). */
+  pipelinePerBatchMs: { prepare: number; store: number; listeners: number; batches: number };
+  /** Receipt latency by client, in connection order (the gateway fans out in that order): p50 of the first and last client. */
+  fanOutP50Ms: { first: number; last: number };
+  /** p99 latency of the calls sent in each second of the measured window: periodic stalls show here. */
+  p99BySecondMs: number[];
+  /** The same for send → server emit: tells a server-side stall (store, event loop) from a fan-out one. */
+  emitP99BySecondMs: number[];
+  /** When the hub's periodic figures refresh (queries on the store's single connection, which ingest waits behind) landed, in seconds of the measured window. */
+  figuresRefreshAtSecond: number[];
+  loadAvg: number[];
+}
+
+async function runOnce(run: number): Promise<RunResult> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-latency-'));
+  const marker = `bench-latency-${crypto.randomBytes(6).toString('hex')}`;
+  const wallToken = `${marker}-wall`;
+  const ingestToken = `${marker}-ingest`;
+  const idPrefix = `L${run}${crypto.randomBytes(3).toString('hex')}x`;
+  const batches = Math.round(((WARMUP + SECONDS) * 1000) / INTERVAL_MS);
+  const total = batches * PER_BATCH;
+  const sentAt = new Float64Array(total).fill(Number.NaN);
+  const answeredAt = new Float64Array(total).fill(Number.NaN);
+  let server: BenchServer | null = null;
+  let worker: Worker | null = null;
+  try {
+    // Ready means data plane and pages: Next.js preparing would otherwise eat the warm-up's CPU.
+    server = await startBenchServer({ DATA_DIR: dataDir, SIMULATE: '0', WALL_TOKEN: wallToken, INGEST_TOKEN: ingestToken });
+    const srv = server;
+
+    worker = startClients({ url: srv.url, token: wallToken, clients: CLIENTS, idPrefix, capacity: total, deflate: DEFLATE });
+    await nextMessage(worker, 'ready', 60_000);
+    const w = worker;
+    let workerError: Error | null = null;
+    w.on('message', (m: { type: string; message?: string }) => { if (m.type === 'error') workerError = new Error(m.message); });
+    w.on('error', (err) => { workerError = err; });
+
+    let postErrors = 0;
+    let firstError = '';
+    const pending = new Set<Promise<void>>();
+    const post = (k: number) => {
+      const first = k * PER_BATCH;
+      const stamp = new Date().toISOString();
+      const body = JSON.stringify(Array.from({ length: PER_BATCH }, (_, i) => call({ id: `${idPrefix}${first + i}`, receivedAt: stamp })));
+      const t0 = now();
+      for (let i = 0; i < PER_BATCH; i++) sentAt[first + i] = t0;
+      const p = fetch(`${srv.url}/api/ingest/police.calls`, { method: 'POST', headers: { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/json' }, body })
+        .then(async (r) => {
+          const out = (await r.json()) as { accepted?: number };
+          const t1 = now();
+          if (r.status !== 200 || out.accepted !== PER_BATCH) throw new Error(`HTTP ${r.status}: ${JSON.stringify(out).slice(0, 300)}`);
+          for (let i = 0; i < PER_BATCH; i++) answeredAt[first + i] = t1;
+        })
+        .catch((err: Error) => { postErrors++; firstError ||= err.message; })
+        .finally(() => pending.delete(p));
+      pending.add(p);
+    };
+
+    const warmBatches = Math.round((WARMUP * 1000) / INTERVAL_MS);
+    let cpu0 = groupCpuSeconds(srv.pgid);
+    let bench0 = process.cpuUsage();
+    let machine0 = machineCpuSeconds();
+    let timing0: Timing | null = null;
+    let tMeasure = now();
+    const start = now();
+    for (let k = 0; k < batches; k++) {
+      const due = start + k * INTERVAL_MS;
+      const wait = due - now();
+      if (wait > 1) await sleep(wait);
+      if (k === warmBatches) {
+        tMeasure = now();
+        cpu0 = groupCpuSeconds(srv.pgid);
+        bench0 = process.cpuUsage();
+        machine0 = machineCpuSeconds();
+        w.postMessage({ type: 'measure' });
+        // One health read (it runs a small query) at the warm-up boundary, one after the run.
+        void pipelineTiming(srv).then((x) => { timing0 = x; }, () => undefined);
+      }
+      post(k);
+      if (workerError) throw workerError;
+    }
+    const tEnd = now();
+    const cpu1 = groupCpuSeconds(srv.pgid);
+    const bench1 = process.cpuUsage(bench0);
+    const machine1 = machineCpuSeconds();
+    const measuredSeconds = (tEnd - tMeasure) / 1000;
+    await Promise.all([...pending]);
+    if (postErrors) throw new Error(`${postErrors} ingest POST(s) failed, first: ${firstError}`);
+    const timing1 = await pipelineTiming(srv);
+
+    w.postMessage({ type: 'expect', total });
+    await nextMessage(w, 'drained', DRAIN_MS).catch(() => undefined); // losses are counted below
+    const resultP = nextMessage<ClientsResult>(w, 'result', 30_000);
+    w.postMessage({ type: 'stop' });
+    const res = await resultP;
+
+    // Latencies over the measured window only: calls sent after the warm-up.
+    const firstMeasured = warmBatches * PER_BATCH;
+    const measured = total - firstMeasured;
+    const lat = new Float64Array(measured * CLIENTS);
+    const toClient = new Float64Array(measured * CLIENTS);
+    const perSecond = Math.round(1000 / INTERVAL_MS) * PER_BATCH;
+    const bySecond = Array.from({ length: Math.ceil(measured / perSecond) }, () => [] as number[]);
+    const clientP50: number[] = [];
+    let m = 0;
+    let lost = 0;
+    for (const r of res.receipts) {
+      const m0 = m;
+      for (let n = 0; n < total; n++) {
+        const rt = r[n]!;
+        if (Number.isNaN(rt)) { lost++; continue; }
+        if (n < firstMeasured) continue;
+        lat[m] = rt - sentAt[n]!;
+        toClient[m] = rt - res.emittedAt[n]!;
+        bySecond[Math.floor((n - firstMeasured) / perSecond)]!.push(lat[m]!);
+        m++;
+      }
+      clientP50.push(dist(lat.subarray(m0, m)).p50);
+    }
+    const toEmit = new Float64Array(measured);
+    const rtt = new Float64Array(measured);
+    const emitBySecond = bySecond.map(() => [] as number[]);
+    let e = 0;
+    for (let n = firstMeasured; n < total; n++) {
+      if (Number.isNaN(res.emittedAt[n]!)) continue;
+      toEmit[e] = res.emittedAt[n]! - sentAt[n]!;
+      emitBySecond[Math.floor((n - firstMeasured) / perSecond)]!.push(toEmit[e]!);
+      rtt[e] = answeredAt[n]! - sentAt[n]!;
+      e++;
+    }
+    const sum = (f: (c: ClientCounters) => number) => res.counters.reduce((a, c) => a + f(c), 0);
+    const t0 = timing0 as Timing | null;
+    const dBatches = t0 ? timing1.batches - t0.batches : timing1.batches;
+    const per = (k: 'prepareMs' | 'storeMs' | 'listenersMs') => (dBatches ? (timing1[k] - (t0 ? t0[k] : 0)) / dBatches : 0);
+    return {
+      run,
+      latencyMs: dist(lat.subarray(0, m)),
+      produceToEmitMs: dist(toEmit.subarray(0, e)),
+      emitToReceiptMs: dist(toClient.subarray(0, m)),
+      postRoundTripMs: dist(rtt.subarray(0, e)),
+      produced: total, measured, lost,
+      duplicates: sum((c) => c.duplicates),
+      seqGaps: sum((c) => c.seqGaps),
+      extraSnapshots: sum((c) => c.snapshots - 1),
+      disconnects: sum((c) => c.disconnects),
+      postErrors,
+      achievedRate: ((batches - warmBatches) * PER_BATCH) / (measuredSeconds + INTERVAL_MS / 1000),
+      serverCpu: { seconds: cpu1 - cpu0, coresUsed: (cpu1 - cpu0) / measuredSeconds },
+      benchCpu: { seconds: (bench1.user + bench1.system) / 1e6, coresUsed: (bench1.user + bench1.system) / 1e6 / measuredSeconds },
+      otherCpu: {
+        coresUsed: (machine1.busy - machine0.busy - (cpu1 - cpu0) - (bench1.user + bench1.system) / 1e6) / measuredSeconds,
+        stealCores: (machine1.steal - machine0.steal) / measuredSeconds,
+      },
+      clientLoopDelayMs: res.loopDelay,
+      pipelinePerBatchMs: { prepare: per('prepareMs'), store: per('storeMs'), listeners: per('listenersMs'), batches: dBatches },
+      fanOutP50Ms: { first: clientP50[0] ?? Number.NaN, last: clientP50[clientP50.length - 1] ?? Number.NaN },
+      p99BySecondMs: bySecond.map((xs) => Math.round(dist(Float64Array.from(xs)).p99 * 10) / 10),
+      figuresRefreshAtSecond: res.figuresAt.map((t) => Math.round((t - tMeasure) / 100) / 10),
+      emitP99BySecondMs: emitBySecond.map((xs) => Math.round(dist(Float64Array.from(xs)).p99 * 10) / 10),
+      loadAvg: os.loadavg(),
+    };
+  } catch (err) {
+    if (server) (err as Error).message += `\n--- server output (tail) ---\n${server.output().slice(-3000)}`;
+    throw err;
+  } finally {
+    await worker?.terminate();
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const f1 = (x: number) => (Number.isFinite(x) ? (Math.round(x * 10) / 10).toString() : String(x));
+const fmtDist = (d: Dist) => `p50 ${f1(d.p50)} p90 ${f1(d.p90)} p99 ${f1(d.p99)} max ${f1(d.max)}`;
+
+async function main(): Promise<void> {
+  console.log(`latency bench: ${RUNS} run(s), fresh server each; ${CLIENTS} clients; ${RATE} calls/s as ${PER_BATCH} per POST every ${INTERVAL_MS} ms; `
+    + `${WARMUP} s warm-up + ${SECONDS} s measured; client deflate ${DEFLATE ? 'on' : 'off'}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const runs: RunResult[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    const r = await runOnce(run);
+    runs.push(r);
+    console.log(`run ${run}: latency ${fmtDist(r.latencyMs)} ms over ${r.latencyMs.count} receipts (${r.measured} calls × ${CLIENTS} clients); `
+      + `lost ${r.lost}, duplicates ${r.duplicates}, seq gaps ${r.seqGaps}, fall-back snapshots ${r.extraSnapshots}, disconnects ${r.disconnects}; `
+      + `${Math.round(r.achievedRate)} calls/s`);
+    console.log(`       send→server emit ${fmtDist(r.produceToEmitMs)}; emit→client ${fmtDist(r.emitToReceiptMs)}; POST round trip ${fmtDist(r.postRoundTripMs)} ms`);
+    console.log(`       server CPU ${r.serverCpu.coresUsed.toFixed(2)} cores, bench (producer + clients) ${r.benchCpu.coresUsed.toFixed(2)} cores, other processes ${r.otherCpu.coresUsed.toFixed(2)} cores (steal ${r.otherCpu.stealCores.toFixed(2)}), client loop delay p99 ${f1(r.clientLoopDelayMs.p99)} ms; `
+      + `per batch: prepare ${f1(r.pipelinePerBatchMs.prepare)} ms, store ${f1(r.pipelinePerBatchMs.store)} ms, listeners ${f1(r.pipelinePerBatchMs.listeners)} ms; `
+      + `load average ${r.loadAvg.map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(`       fan-out: first client p50 ${f1(r.fanOutP50Ms.first)} ms, last p50 ${f1(r.fanOutP50Ms.last)} ms; p99 by second: ${r.p99BySecondMs.map((x) => Math.round(x)).join(' ')}`);
+    console.log(`       send→emit p99 by second: ${r.emitP99BySecondMs.map((x) => Math.round(x)).join(' ')}; figures refresh at s ${r.figuresRefreshAtSecond.join(', ') || '-'}`);
+    const bad = r.lost + r.duplicates + r.seqGaps + r.extraSnapshots + r.disconnects + r.postErrors;
+    if (bad) throw new Error(`run ${run}: delivery was not exact (lost ${r.lost}, duplicates ${r.duplicates}, seq gaps ${r.seqGaps}, snapshots ${r.extraSnapshots}, disconnects ${r.disconnects})`);
+  }
+  const med = (f: (r: RunResult) => number) => median(runs.map(f));
+  const medians = {
+    p50: med((r) => r.latencyMs.p50), p90: med((r) => r.latencyMs.p90), p99: med((r) => r.latencyMs.p99), max: med((r) => r.latencyMs.max),
+    produceToEmitP50: med((r) => r.produceToEmitMs.p50), produceToEmitP99: med((r) => r.produceToEmitMs.p99),
+    emitToReceiptP50: med((r) => r.emitToReceiptMs.p50), emitToReceiptP99: med((r) => r.emitToReceiptMs.p99),
+    serverCores: med((r) => r.serverCpu.coresUsed),
+    otherCores: med((r) => r.otherCpu.coresUsed),
+  };
+  const file = writeResult('latency', {
+    goal: GOAL,
+    met: medians.p50 <= GOAL.p50Ms && medians.p99 <= GOAL.p99Ms,
+    mode: 'embedded (in-process bus; calls enter by POST /api/ingest/police.calls)',
+    config: { runs: RUNS, seconds: SECONDS, warmupSeconds: WARMUP, clients: CLIENTS, ratePerSec: RATE, intervalMs: INTERVAL_MS, perBatch: PER_BATCH, freshServerPerRun: true, clientDeflate: DEFLATE, clientsIn: 'worker thread of the bench process' },
+    medians, runs,
+  });
+  console.log(`results: ${path.relative(process.cwd(), file)}`);
+  console.log(`latency: p50 ${f1(medians.p50)} p99 ${f1(medians.p99)}`);
+}
+
+main().catch((err: Error) => {
+  console.error(err.stack ?? err.message);
+  process.exit(1);
+});
