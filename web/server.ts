@@ -12,7 +12,7 @@ import next from 'next';
 import { devDefaultsInUse, loadSettings } from '@watchfloor/config/settings';
 import { startRuntime, type Runtime } from '@watchfloor/ingest/runtime';
 import { startSimulator, type Simulator } from '@watchfloor/ingest/simulator/simulator';
-import { toWallDelta } from '@watchfloor/ingest/live/wall-deltas';
+import { toWallDelta, warningsDelta } from '@watchfloor/ingest/live/wall-deltas';
 import { createApi } from './src/server/api/router';
 import { startGateway } from './src/server/live/gateway';
 import { startWallHub, toWallWarning, type WallHub } from './src/server/live/wall-hub';
@@ -77,12 +77,24 @@ async function main(): Promise<void> {
     if (rt.kafka) publishWallDelta(rt.publisher, body).catch((err: Error) => log(`[wall] delta publish failed: ${err.message}`));
     else wallHub.publish(body);
   };
-  api = createApi(runtime, log, { onWarningChanged: (w) => broadcast({ type: 'warnings', items: [toWallWarning(w)] }) });
+  api = createApi(runtime, log, {
+    onWarningChanged: (w) => {
+      broadcast({ type: 'warnings', items: [toWallWarning(w)] });
+      if (w.status === 'acknowledged') rt.warnings?.acknowledge(w.id, w.acknowledgedBy ?? 'admin');
+    },
+  });
   log(`[web] data plane ready (store: ${runtime.db.kind}/${runtime.db.flavor}, region: ${runtime.region.meta.name}, ${runtime.region.grids.features.length} grids)`);
   if (settings.simulate) {
     simulator = startSimulator({ publisher: runtime.publisher, region: runtime.region, settings, log });
     log(`[web] simulator feeding ${runtime.region.meta.name} (seed ${settings.SIMULATE_SEED}, speed ×${settings.SIMULATE_SPEED})`);
   }
+  // The rules start after the back-fill is stored, so it counts as their history.
+  void (async () => {
+    await simulator?.backfilled;
+    await runtime.bus?.idle();
+    const w = await runtime.startRules();
+    if (w && !runtime.kafka) w.onChanges((changes) => wallHub.publish(warningsDelta(changes)));
+  })().catch((err: Error) => log(`[rules] start failed: ${err.message}`));
 
   const app = next({ dev: false, dir: webDir, hostname: 'localhost', port });
   await app.prepare();

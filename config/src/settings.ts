@@ -42,6 +42,12 @@ const Env = z.object({
   /** Run the ingest consumers inside the web process; default: yes when embedded, no when deployed. */
   INGEST_IN_WEB: flag.optional(),
   REGION_DIR: z.string().optional(),
+  /** Run the warning rules where events are consumed (one process must; see docs/operations.md). */
+  RULES: flag.default(true),
+  /** Folder of the rules' thresholds (reloaded on change); default config/rules. */
+  RULES_DIR: z.string().optional(),
+  /** How often the rules' clocks are swept when no event arrives. */
+  RULES_SWEEP_SECONDS: z.coerce.number().min(0.2).max(3600).default(30),
   TZ_CENTER: z.string().default('Asia/Shanghai'),
   /** Largest HTTP ingest body, bytes. */
   INGEST_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
@@ -67,6 +73,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     ...e,
     DATA_DIR: path.resolve(e.DATA_DIR),
     REGION_DIR: path.resolve(e.REGION_DIR ?? path.join(REPO_ROOT, 'config', 'regions', 'tongguan')),
+    RULES_DIR: path.resolve(e.RULES_DIR ?? path.join(REPO_ROOT, 'config', 'rules')),
     embeddedDb,
     embeddedBus,
     ingestInWeb: e.INGEST_IN_WEB ?? embeddedBus,

@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     throw new Error('npm run ingest consumes Kafka: set KAFKA_BROKERS (the embedded mode runs ingest inside `npm start`)');
   }
   const rt = await startRuntime(settings, { consume: true, log });
+  await rt.startRules();
   log(`[ingest] consuming ${settings.KAFKA_BROKERS!.join(',')} as group ${settings.KAFKA_GROUP_ID} into ${rt.db.kind}/${rt.db.flavor}`);
   const report = setInterval(() => {
     const s = rt.pipeline.stats();

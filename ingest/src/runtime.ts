@@ -10,7 +10,8 @@ import type { Kafka } from 'kafkajs';
 import { createInProcessBus, type InProcessBus } from './bus/in-process-bus';
 import { createKafka, ensureTopics } from './kafka/client';
 import { publishWallDelta, WALL_DELTA_TOPIC } from './live/wall-delta-topic';
-import { toWallDelta } from './live/wall-deltas';
+import { toWallDelta, warningsDelta } from './live/wall-deltas';
+import { startWarningService, type WarningService } from './warnings/service';
 import { kafkaPublisher } from './kafka/publisher';
 import { createPipeline, type Pipeline } from './pipeline/pipeline';
 import { phoneProtector, resolvePhoneKey } from './pipeline/privacy';
@@ -30,6 +31,14 @@ export interface Runtime {
   publisher: Publisher;
   bus: InProcessBus | null;
   kafka: Kafka | null;
+  /** The rules engine, once startRules() ran in a process that consumes events (null otherwise). */
+  warnings: WarningService | null;
+  /**
+   * Starts the rules engine, rebuilt from the store. Called after any back-fill, so that the
+   * back-filled days count as history (events older than the engine's late horizon are not
+   * taken live). Idempotent.
+   */
+  startRules(): Promise<WarningService | null>;
   health(): Promise<Health>;
   stop(): Promise<void>;
 }
@@ -41,6 +50,8 @@ export interface Health {
   bus: { ok: boolean; mode: 'embedded' | 'kafka'; lag: Record<string, number> | null; error?: string };
   lastEventAt: Record<Topic, string | null> | null;
   pipeline: ReturnType<Pipeline['stats']>;
+  /** The rules engine's counters (null where rules do not run, or before they started). */
+  rules: ReturnType<WarningService['stats']> | null;
 }
 
 export interface RuntimeOptions {
@@ -93,6 +104,7 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
       bus: { ok: true, mode: kafka ? 'kafka' : 'embedded', lag: null },
       lastEventAt: null,
       pipeline: pipeline.stats(),
+      rules: rt.warnings?.stats() ?? null,
     };
     try {
       h.lastEventAt = await lastEventTimes(db);
@@ -114,16 +126,32 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
     return h;
   }
 
-  return {
+  let rules: Promise<WarningService | null> | null = null;
+  const rt: Runtime = {
     settings, db, region, pipeline, publisher, bus, kafka, health,
+    warnings: null,
+    startRules() {
+      // Rules run where events are consumed.
+      rules ??= (opts.consume && settings.RULES
+        ? startWarningService({ db, region, pipeline, tz: settings.TZ_CENTER, rulesDir: settings.RULES_DIR, sweepMs: settings.RULES_SWEEP_SECONDS * 1000, log })
+        : Promise.resolve(null)
+      ).then((w) => {
+        rt.warnings = w;
+        if (kafka && w) w.onChanges((changes) => publishWallDelta(publisher, warningsDelta(changes)));
+        return w;
+      });
+      return rules;
+    },
     async stop() {
       stopMaintenance();
+      rt.warnings?.stop();
       await source?.stop().catch(() => undefined);
       await publisher.close().catch(() => undefined);
       if (bus) await bus.idle();
       await db.close();
     },
   };
+  return rt;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

@@ -34,7 +34,7 @@ export type SurgeWindow = z.infer<ReturnType<typeof surgeWindow>>;
 
 export const EngineConfig = z.strictObject({
   reorderSeconds: z.number().min(0).max(3600).default(30),
-  lateHorizonHours: z.number().min(1).max(24 * 7).default(26),
+  lateHorizonHours: z.number().min(1).max(24 * 6).default(26),
   advanceOnIngest: z.boolean().default(true),
   maxFutureMinutes: minutes.default(10),
   maxEvidence: z.number().int().min(1).max(500).default(20),

@@ -2,6 +2,7 @@
  * Stored records → wall delta bodies. This is where the wall's privacy line is drawn:
  * only codes, times and positions cross it; no summaries, phones, addresses or names.
  */
+import type { WarningChange } from '@watchfloor/config/rules';
 import type { WallDeltaBody } from '@watchfloor/config/wall';
 import type { StoredBatch } from '../pipeline/types';
 
@@ -30,4 +31,12 @@ export function toWallDelta(batch: StoredBatch): WallDeltaBody {
         incidentId: r.event.incidentId, unitId: r.event.unitId, t: Date.parse(r.event.at),
       })) };
   }
+}
+
+/** Warning changes → a wall delta: the warning's latest state, no evidence ids or figures. */
+export function warningsDelta(changes: readonly WarningChange[]): WallDeltaBody {
+  const last = new Map(changes.map((c) => [c.warning.id, c.warning]));
+  return { type: 'warnings', items: [...last.values()].map((w) => ({
+    id: w.id, rule: w.rule, colour: w.colour, regionCode: w.regionCode, reason: w.reason, raisedAt: w.raisedAt, status: w.status,
+  })) };
 }

@@ -13,6 +13,8 @@ import { CountyModel, type SimEvent } from './county-model';
 const HOUR = 3_600_000;
 
 export interface Simulator {
+  /** Resolves once the back-fill has been published (and, on the bus, stored). */
+  backfilled: Promise<void>;
   stop(): Promise<void>;
   /** Simulated now. */
   now(): number;
@@ -44,7 +46,8 @@ export function startSimulator(opts: SimulatorOptions): Simulator {
   const speed = opts.settings.SIMULATE_SPEED;
   const wallStart = Date.now();
   const now = () => wallStart + (Date.now() - wallStart) * speed;
-  const backfillDays = opts.backfillDays ?? 8;
+  // Ten days: the rules' baselines need a week and a day of history before they speak.
+  const backfillDays = opts.backfillDays ?? 10;
   let emittedUntil = wallStart - backfillDays * 24 * HOUR;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
@@ -74,6 +77,7 @@ export function startSimulator(opts: SimulatorOptions): Simulator {
   timer.unref();
 
   return {
+    backfilled: running,
     now,
     async stop() {
       stopped = true;

@@ -14,7 +14,7 @@ export interface WarningRow {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export async function storeWarningChanges(tx: Queryable, changes: readonly WarningChange[]): Promise<void> {
+export async function storeWarningChanges(tx: Queryable, changes: readonly WarningChange[], opts: { history: boolean } = { history: true }): Promise<void> {
   if (changes.length === 0) return;
   // Several changes to one warning in a batch: the last one is its state.
   const last = new Map<string, Warning>();
@@ -41,6 +41,7 @@ export async function storeWarningChanges(tx: Queryable, changes: readonly Warni
       ws.map((w) => iso(w.resolvedAt)),
     ],
   );
+  if (!opts.history) return;
   await tx.query(
     `INSERT INTO warning_history (warning_id, kind, colour, reason)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,

@@ -1,0 +1,266 @@
+/**
+ * The rules engine: stored records in, warning changes out. Pure (no I/O, no wall clock):
+ * time is event time, and `sweep(now)` is how the caller tells it what time it is.
+ *
+ * How it stays exact and cheap:
+ *  - Event time, with a watermark. Events are buffered and applied in event-time order up
+ *    to the watermark W = (newest event time or sweep time) − reorderSeconds. Timers (window
+ *    expiries, deadlines, quiet periods, hour boundaries) sit in the same time line. At each
+ *    instant everything due is applied first, then the touched subjects are evaluated. So
+ *    the warnings are a function of the events alone: any arrival order within the reorder
+ *    allowance, any batching, any sweep cadence gives the same ids, colours and times as
+ *    feeding all events sorted — which is what the equivalence test checks.
+ *  - Late events (behind W, within lateHorizonHours) still count, but act at W: history
+ *    already handed out is not rewritten. Older ones are dropped (they are in the database).
+ *  - Bounded state per subject (rings of counters per grid, a few times per case, caller,
+ *    camera, incident); nothing rescans history, so cost per event does not grow with it.
+ */
+import type { Topic } from '@watchfloor/config/contracts';
+import type { RuleId, RulesConfig, Warning, WarningChange } from '@watchfloor/config/rules';
+import type { StoredRecord } from '../pipeline/types';
+import { CameraOnlineRule } from './cameraOnline';
+import { CaseDeadlineRule, RedCaseRule } from './caseRules';
+import { CrowdClusterRule } from './crowdCluster';
+import { DispatchDelayRule } from './dispatchDelay';
+import { MinHeap, type Timed } from './heap';
+import { withNewGridsSince, type RulesRegion } from './region';
+import { RepeatDisputeRule } from './repeatDispute';
+import { SeenIds } from './seenIds';
+import { CategorySurgeRule, GridSurgeRule } from './surge';
+import type { Rule, RuleContext } from './types';
+import { WarningBook } from './warningBook';
+import { makeWorkCalendar } from './workCalendar';
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+interface Pending extends Timed { t: number; rec: StoredRecord }
+/** rule null = the hour boundary tick. */
+interface Timer extends Timed { rule: Rule | null; key: string }
+
+export interface RulesEngineOptions {
+  region: RulesRegion;
+  config: RulesConfig;
+  /** The center's time zone (settings TZ_CENTER): working days are its local days. */
+  tz: string;
+}
+
+export interface RulesEngineStats {
+  /** Events taken in (after dedupe). */
+  events: number;
+  duplicates: number;
+  /** Arrived behind the watermark but within the late horizon: counted, acting as of then. */
+  late: number;
+  /** Arrived behind the late horizon: dropped. */
+  tooLate: number;
+  /** Records no rule looks at (e.g. patrol position pings) or with unreadable times. */
+  ignored: number;
+  pending: number;
+  timers: number;
+  openWarnings: number;
+  watermark: number | null;
+  subjects: Record<RuleId, number>;
+}
+
+/** The event time of a stored record, ms (NaN if unreadable). */
+export function recordTime(rec: StoredRecord): number {
+  switch (rec.topic) {
+    case 'police.calls': return Date.parse(rec.event.receivedAt);
+    case 'camera.alerts': return Date.parse(rec.event.occurredAt);
+    case 'case.status': return Date.parse(rec.event.changedAt);
+    case 'unit.status': return Date.parse(rec.event.at);
+    case 'dispatch.commands': return Date.parse(rec.event.at);
+  }
+}
+
+/** The identity of an event for redelivery within its topic, the same as the store's primary keys. */
+function dedupeKey(rec: StoredRecord): string {
+  switch (rec.topic) {
+    case 'police.calls': return rec.event.id;
+    case 'camera.alerts': return rec.event.id;
+    case 'case.status': return `${rec.event.caseId}|${rec.event.changedAt}|${rec.event.status}|${rec.event.level}`;
+    case 'unit.status': return `${rec.event.unitId}|${rec.event.at}`;
+    case 'dispatch.commands': return rec.event.id;
+  }
+}
+
+/** Unit positions pings are most of the unit stream and no rule needs them. */
+function relevant(rec: StoredRecord): boolean {
+  if (rec.topic !== 'unit.status') return true;
+  const s = rec.event.status;
+  return !!rec.event.incidentId && (s === 'dispatched' || s === 'en_route' || s === 'on_scene');
+}
+
+export class RulesEngine {
+  private readonly book: WarningBook;
+  private readonly rules: Rule[];
+  private readonly byTopic = new Map<Topic, Rule[]>();
+  private readonly pending = new MinHeap<Pending>();
+  private readonly timers = new MinHeap<Timer>();
+  private readonly seen = new Map<Topic, SeenIds>();
+  private readonly ctx: RuleContext;
+  private seq = 0;
+  private W = -Infinity;
+  private maxEventT = -Infinity;
+  private lastSweep: number | null = null;
+  private started = false;
+  private readonly counts = { events: 0, duplicates: 0, late: 0, tooLate: 0, ignored: 0 };
+
+  constructor(private readonly opts: RulesEngineOptions) {
+    this.book = new WarningBook(opts.config.engine.maxEvidence);
+    this.rules = [
+      new GridSurgeRule(), new CategorySurgeRule(), new RepeatDisputeRule(), new CaseDeadlineRule(), new RedCaseRule(),
+      new CameraOnlineRule(), new CrowdClusterRule(), new DispatchDelayRule(),
+    ];
+    for (const r of this.rules) {
+      for (const t of r.topics) {
+        const list = this.byTopic.get(t) ?? [];
+        list.push(r);
+        this.byTopic.set(t, list);
+      }
+    }
+    const timers = this.timers;
+    const ctx: RuleContext = {
+      now: -Infinity,
+      historyStart: 0,
+      book: this.book,
+      region: opts.region,
+      config: opts.config,
+      calendar: makeWorkCalendar(opts.config.calendar, opts.tz),
+      schedule: (at, rule, key) => {
+        timers.push({ at: Math.max(at, ctx.now), seq: this.seq++, rule, key });
+      },
+    };
+    this.ctx = ctx;
+  }
+
+  /** Takes a batch of stored records (any topics, any order) and returns the warning changes that became due. */
+  ingest(records: readonly StoredRecord[]): WarningChange[] {
+    const eng = this.ctx.config.engine;
+    const horizon = eng.lateHorizonHours * HOUR;
+    const future = eng.maxFutureMinutes * MINUTE;
+    for (const rec of records) {
+      if (!relevant(rec)) {
+        this.counts.ignored++;
+        continue;
+      }
+      const t = recordTime(rec);
+      if (!Number.isFinite(t)) {
+        this.counts.ignored++;
+        continue;
+      }
+      if (t < this.W - horizon) {
+        this.counts.tooLate++;
+        continue;
+      }
+      let seen = this.seen.get(rec.topic);
+      if (!seen) {
+        seen = new SeenIds();
+        this.seen.set(rec.topic, seen);
+      }
+      if (!seen.add(dedupeKey(rec), t)) {
+        this.counts.duplicates++;
+        continue;
+      }
+      this.counts.events++;
+      if (t < this.W) this.counts.late++;
+      this.pending.push({ at: Math.max(t, this.W), seq: this.seq++, t, rec });
+      // A device with its clock far ahead must not drag the watermark (and so everyone else) into lateness.
+      if (eng.advanceOnIngest && (this.lastSweep === null || t <= this.lastSweep + future) && t > this.maxEventT) this.maxEventT = t;
+    }
+    this.advance(eng.advanceOnIngest ? this.maxEventT - eng.reorderSeconds * 1000 : this.W);
+    return this.book.drain();
+  }
+
+  /** The periodic sweep: clocks run out without new events. `now` is the current (event-)time, ms. */
+  sweep(now: number): WarningChange[] {
+    this.lastSweep = this.lastSweep === null ? now : Math.max(this.lastSweep, now);
+    this.advance(now - this.ctx.config.engine.reorderSeconds * 1000);
+    return this.book.drain();
+  }
+
+  /** A new config (thresholds, calendar…): every subject is re-evaluated at the watermark. */
+  setConfig(config: RulesConfig): WarningChange[] {
+    this.ctx.config = config;
+    this.ctx.calendar = makeWorkCalendar(config.calendar, this.opts.tz);
+    this.book.setMaxEvidence(config.engine.maxEvidence);
+    this.reevaluateAll();
+    return this.book.drain();
+  }
+
+  /** A reloaded region: grids that are new from now on get their town's baseline until they have history. */
+  setRegion(region: RulesRegion): WarningChange[] {
+    this.ctx.region = withNewGridsSince(this.ctx.region, region, Number.isFinite(this.W) ? this.W : 0);
+    this.reevaluateAll();
+    return this.book.drain();
+  }
+
+  /** Records a person's acknowledgement of an open warning (the store keeps it too). */
+  acknowledge(id: string, by: string, at: number): WarningChange | null {
+    return this.book.acknowledge(id, by, at);
+  }
+
+  openWarnings(): Warning[] {
+    return this.book.all();
+  }
+
+  /** Event time up to which warnings are final, ms (null before the first event). */
+  get watermark(): number | null {
+    return Number.isFinite(this.W) ? this.W : null;
+  }
+
+  stats(): RulesEngineStats {
+    const subjects = Object.fromEntries(this.rules.map((r) => [r.id, r.size()])) as Record<RuleId, number>;
+    return {
+      ...this.counts, pending: this.pending.size, timers: this.timers.size, openWarnings: this.book.openCount,
+      watermark: this.watermark, subjects,
+    };
+  }
+
+  private reevaluateAll(): void {
+    if (!this.started) return;
+    this.ctx.now = this.W;
+    for (const r of this.rules) r.reconfigure(this.ctx);
+    for (const r of this.rules) r.evaluate(this.ctx);
+  }
+
+  private advance(target: number): void {
+    if (target > this.W) this.W = target;
+    const W = this.W;
+    const ctx = this.ctx;
+    for (;;) {
+      const p = this.pending.peek();
+      const tm = this.timers.peek();
+      const at = Math.min(p ? p.at : Infinity, tm ? tm.at : Infinity);
+      if (at > W) break;
+      ctx.now = at;
+      if (!this.started) {
+        // History (for baselines) begins with the first instant; hour ticks from the next boundary.
+        this.started = true;
+        ctx.historyStart = at;
+        this.timers.push({ at: (Math.floor(at / HOUR) + 1) * HOUR, seq: this.seq++, rule: null, key: 'hour' });
+      }
+      for (let x = this.pending.peek(); x && x.at === at; x = this.pending.peek()) {
+        this.pending.pop();
+        const rules = this.byTopic.get(x.rec.topic);
+        if (rules) for (const r of rules) r.apply(x.rec, x.t, ctx);
+      }
+      for (let x = this.timers.peek(); x && x.at === at; x = this.timers.peek()) {
+        this.timers.pop();
+        if (x.rule) x.rule.wake(x.key, ctx);
+        else this.hourTick();
+      }
+      for (const r of this.rules) r.evaluate(ctx);
+    }
+  }
+
+  private hourTick(): void {
+    const ctx = this.ctx;
+    for (const r of this.rules) {
+      r.hourTick?.(ctx);
+      r.prune?.(ctx);
+    }
+    for (const seen of this.seen.values()) seen.prune(ctx.now - ctx.config.engine.lateHorizonHours * HOUR);
+    this.timers.push({ at: ctx.now + HOUR, seq: this.seq++, rule: null, key: 'hour' });
+  }
+}

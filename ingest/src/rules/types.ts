@@ -1,0 +1,57 @@
+/** The contract between the engine and its rules. */
+import type { Topic } from '@watchfloor/config/contracts';
+import type { RuleId, RulesConfig } from '@watchfloor/config/rules';
+import type { StoredRecord } from '../pipeline/types';
+import type { RulesRegion } from './region';
+import type { WarningBook } from './warningBook';
+import type { WorkCalendar } from './workCalendar';
+
+export interface RuleContext {
+  /** The instant being evaluated: an event time or a timer time, never wall-clock time. */
+  now: number;
+  /** The first instant the engine processed: how much history the baselines can have. */
+  historyStart: number;
+  readonly book: WarningBook;
+  region: RulesRegion;
+  config: RulesConfig;
+  calendar: WorkCalendar;
+  /** Asks for wake(key) at instant `at` (> now). Duplicates are harmless but wasteful. */
+  schedule(at: number, rule: Rule, key: string): void;
+}
+
+/**
+ * A rule keeps bounded state per subject (grid, category, caller, case, camera, incident).
+ * The engine calls apply() for each event and wake() for each due timer at an instant, and
+ * only then evaluate(): so the order of things due at the same instant never matters.
+ */
+export interface Rule {
+  readonly id: RuleId;
+  readonly topics: readonly Topic[];
+  /** Updates state from one event (time t; t < ctx.now for a late event) and marks subjects to evaluate. */
+  apply(rec: StoredRecord, t: number, ctx: RuleContext): void;
+  wake(key: string, ctx: RuleContext): void;
+  /** Evaluates the marked subjects at ctx.now, raising/updating/resolving warnings. */
+  evaluate(ctx: RuleContext): void;
+  /** Called at every hour boundary (baselines change); optional. */
+  hourTick?(ctx: RuleContext): void;
+  /** Config or region changed: mark every subject for evaluation. */
+  reconfigure(ctx: RuleContext): void;
+  /** Drops state that can no longer matter; called hourly. */
+  prune?(ctx: RuleContext): void;
+  /** Number of subjects held, for stats and the boundedness tests. */
+  size(): number;
+}
+
+/** Resolves every open warning of a rule (it was switched off). */
+export function resolveAll(ctx: RuleContext, rule: RuleId): void {
+  for (const [key] of [...ctx.book.openOf(rule)]) ctx.book.resolve(rule, key, ctx.now);
+}
+
+/** Inserts (t, id) keeping the list sorted by time then id, and at most `max` newest entries. */
+export function insertRecent<T extends { t: number; id: string }>(list: T[], item: T, max: number): void {
+  let i = list.length;
+  while (i > 0 && (list[i - 1]!.t > item.t || (list[i - 1]!.t === item.t && list[i - 1]!.id > item.id))) i--;
+  if (list[i - 1]?.id === item.id && list[i - 1]?.t === item.t) return;
+  list.splice(i, 0, item);
+  if (list.length > max) list.splice(0, list.length - max);
+}

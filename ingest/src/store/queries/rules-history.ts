@@ -1,0 +1,55 @@
+/**
+ * Read model for restarting the rules engine: the stored events it needs, as the records
+ * the pipeline hands on, in event-time order. Since the engine's state is bounded by time
+ * (baselines over 4 weeks, open cases' clocks), replaying that span rebuilds it exactly;
+ * unit position pings without an incident are skipped (no rule reads them).
+ */
+import type { AlertRecord, CallRecord, CaseRecord, DispatchRecord, StoredRecord, UnitRecord } from '../../pipeline/types';
+import type { Queryable } from '../db';
+
+const iso = (d: Date) => new Date(d).toISOString();
+
+export async function rulesHistory(db: Queryable, since: Date): Promise<StoredRecord[]> {
+  const p = [since.toISOString()];
+  const out: { t: number; rec: StoredRecord }[] = [];
+  const calls = await db.query<{ id: string; received_at: Date; category: CallRecord['event']['category']; priority: number; lon: number; lat: number; grid_id: string | null; village_code: string | null; town_code: string | null; caller_hash: string | null }>(
+    'SELECT id, received_at, category, priority, lon, lat, grid_id, village_code, town_code, caller_hash FROM calls WHERE received_at >= $1', p);
+  for (const r of calls.rows) {
+    out.push({ t: new Date(r.received_at).getTime(), rec: {
+      topic: 'police.calls',
+      event: { id: r.id, receivedAt: iso(r.received_at), category: r.category, priority: r.priority, summary: '', location: { lon: r.lon, lat: r.lat }, ...(r.grid_id ? { gridId: r.grid_id } : {}) },
+      place: { gridId: r.grid_id, villageCode: r.village_code, townCode: r.town_code }, callerHash: r.caller_hash, callerMasked: null,
+    } satisfies CallRecord });
+  }
+  const alerts = await db.query<{ id: string; camera_id: string; occurred_at: Date; type: AlertRecord['event']['type']; confidence: number; lon: number; lat: number; grid_id: string | null; village_code: string | null; town_code: string | null }>(
+    'SELECT id, camera_id, occurred_at, type, confidence, lon, lat, grid_id, village_code, town_code FROM alerts WHERE occurred_at >= $1', p);
+  for (const r of alerts.rows) {
+    out.push({ t: new Date(r.occurred_at).getTime(), rec: {
+      topic: 'camera.alerts', event: { id: r.id, cameraId: r.camera_id, occurredAt: iso(r.occurred_at), type: r.type, confidence: r.confidence },
+      place: { gridId: r.grid_id, villageCode: r.village_code, townCode: r.town_code }, lon: r.lon, lat: r.lat,
+    } satisfies AlertRecord });
+  }
+  // Open cases are replayed from their start, however old: their clocks are still running.
+  const cases = await db.query<{ case_id: string; changed_at: Date; kind: CaseRecord['event']['kind']; category: CaseRecord['event']['category']; status: CaseRecord['event']['status']; level: CaseRecord['event']['level']; risk: CaseRecord['event']['risk']; grid_id: string; village_code: string | null; town_code: string | null; related_call_id: string | null }>(
+    `SELECT e.case_id, e.changed_at, e.kind, e.category, e.status, e.level, e.risk, e.grid_id, e.village_code, e.town_code, e.related_call_id
+     FROM case_events e WHERE e.changed_at >= $1
+        OR e.case_id IN (SELECT case_id FROM cases WHERE status NOT IN ('resolved', 'closed'))`, p);
+  for (const r of cases.rows) {
+    out.push({ t: new Date(r.changed_at).getTime(), rec: {
+      topic: 'case.status',
+      event: { caseId: r.case_id, changedAt: iso(r.changed_at), kind: r.kind, category: r.category, status: r.status, level: r.level, risk: r.risk, gridId: r.grid_id, ...(r.related_call_id ? { relatedCallId: r.related_call_id } : {}) },
+      place: { gridId: r.grid_id, villageCode: r.village_code, townCode: r.town_code },
+    } satisfies CaseRecord });
+  }
+  const dispatches = await db.query<{ id: string; incident_id: string; unit_id: string; by_user: string; at: Date }>(
+    'SELECT id, incident_id, unit_id, by_user, at FROM dispatches WHERE at >= $1', p);
+  for (const r of dispatches.rows) {
+    out.push({ t: new Date(r.at).getTime(), rec: { topic: 'dispatch.commands', event: { id: r.id, incidentId: r.incident_id, unitId: r.unit_id, by: r.by_user, at: iso(r.at) } } satisfies DispatchRecord });
+  }
+  const units = await db.query<{ unit_id: string; at: Date; status: UnitRecord['event']['status']; incident_id: string }>(
+    'SELECT unit_id, at, status, incident_id FROM unit_events WHERE at >= $1 AND incident_id IS NOT NULL', p);
+  for (const r of units.rows) {
+    out.push({ t: new Date(r.at).getTime(), rec: { topic: 'unit.status', event: { unitId: r.unit_id, at: iso(r.at), status: r.status, incidentId: r.incident_id } } satisfies UnitRecord });
+  }
+  return out.sort((a, b) => a.t - b.t).map((x) => x.rec);
+}

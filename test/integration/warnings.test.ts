@@ -1,0 +1,118 @@
+/**
+ * Warnings end to end in the embedded system: events posted to the ingest API raise
+ * warnings that are stored, listed by the API and pushed to the wall; people acknowledge
+ * (admin token only) and the condition clearing resolves them.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { io, type Socket } from 'socket.io-client';
+import { apply, type WallDelta, type WallState } from '@watchfloor/config/wall';
+import { call, caseChange, someGrid } from '../support/events';
+import { rulesDirWith } from '../support/rules-dir';
+import { startServer, type RunningServer } from '../support/server';
+import { waitFor } from '../support/wait';
+
+const INGEST = 'warn-test-ingest-token';
+const ADMIN = 'warn-test-admin-token';
+const WALL = 'warn-test-wall-token';
+
+type ApiWarning = { id: string; rule: string; colour: string; regionCode: string; reason: string; raisedAt: string; status: string; evidence: string[] };
+
+describe('warnings', () => {
+  let server: RunningServer;
+  let client: Socket;
+  let state: WallState | null = null;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-warn-'));
+  const rulesDir = rulesDirWith({ engine: { reorderSeconds: 1 } });
+
+  before(async () => {
+    server = await startServer({ DATA_DIR: dataDir, SIMULATE: '0', INGEST_TOKEN: INGEST, ADMIN_TOKEN: ADMIN, WALL_TOKEN: WALL, RULES_DIR: rulesDir, RULES_SWEEP_SECONDS: '0.5' });
+    client = io(server.url, { auth: { token: WALL }, transports: ['websocket'] });
+    client.on('connect', () => client.emit('hello', state ? { epoch: state.epoch, seq: state.seq } : {}));
+    client.on('snapshot', (s: WallState) => { state = s; });
+    client.on('delta', (d: WallDelta) => { if (state && d.seq === state.seq + 1) state = apply(state, d, 'Asia/Shanghai'); });
+    await waitFor('wall snapshot', async () => state, (s) => s !== null, 20_000);
+  });
+  after(async () => {
+    client?.close();
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(rulesDir, { recursive: true, force: true });
+  });
+
+  const post = async (topic: string, items: unknown[]) => {
+    const r = await fetch(`${server.url}/api/ingest/${topic}`, { method: 'POST', headers: { authorization: `Bearer ${INGEST}` }, body: JSON.stringify(items) });
+    assert.equal(r.status, 200);
+  };
+  const list = async (status: string) => (await (await fetch(`${server.url}/api/warnings?status=${status}`)).json()) as ApiWarning[];
+
+  test('a red case raises a red_case warning: stored, listed, on the wall', async () => {
+    const c = caseChange({ changedAt: new Date(Date.now() - 5000).toISOString(), risk: 'red' });
+    await post('case.status', [c]);
+    const open = await waitFor('red_case listed', () => list('open'), (ws) => ws.some((w) => w.rule === 'red_case'), 20_000, 250);
+    const w = open.find((x) => x.rule === 'red_case')!;
+    assert.equal(w.colour, 'red');
+    assert.equal(w.regionCode, c.gridId);
+    assert.equal(w.status, 'open');
+    assert.ok(w.evidence.includes(c.caseId));
+    assert.ok(w.reason.length > 4);
+    assert.doesNotMatch(w.reason, /1[3-9]\d{9}/, 'no phone number in a reason');
+    await waitFor('warning on the wall', async () => state?.warnings[w.id], (x) => x !== undefined, 10_000, 100);
+  });
+
+  test('acknowledging needs the admin token; the wall token is refused', async () => {
+    const [w] = (await list('open')).filter((x) => x.rule === 'red_case');
+    const ack = (token: string) => fetch(`${server.url}/api/warnings/${encodeURIComponent(w!.id)}/ack`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ note: '已联系网格员', by: '值班长' }),
+    });
+    assert.equal((await ack(WALL)).status, 401);
+    const ok = await ack(ADMIN);
+    assert.equal(ok.status, 200);
+    const body = (await ok.json()) as ApiWarning & { acknowledgedBy: string; note: string };
+    assert.equal(body.status, 'acknowledged');
+    assert.equal(body.acknowledgedBy, '值班长');
+    assert.ok((await list('acknowledged')).some((x) => x.id === w!.id));
+    assert.equal((await fetch(`${server.url}/api/warnings/nope/ack`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } })).status, 404);
+    await waitFor('acknowledged on the wall', async () => state?.warnings[w!.id]?.status, (s) => s === 'acknowledged', 10_000, 100);
+  });
+
+  test('resolving the case resolves its warning', async () => {
+    const [w] = (await list('acknowledged')).filter((x) => x.rule === 'red_case');
+    await post('case.status', [caseChange({ caseId: w!.evidence[0]!, gridId: w!.regionCode, changedAt: new Date().toISOString(), risk: 'red', status: 'resolved' })]);
+    await waitFor('warning resolved', () => list('resolved'), (ws) => ws.some((x) => x.id === w!.id), 20_000, 250);
+    await waitFor('gone from the wall', async () => state?.warnings[w!.id], (x) => x === undefined, 10_000, 100);
+  });
+});
+
+describe('grid surge against the simulated county’s history', () => {
+  let server: RunningServer;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-surge-'));
+  const rulesDir = rulesDirWith({ engine: { reorderSeconds: 1 } });
+  before(async () => {
+    server = await startServer({ DATA_DIR: dataDir, SIMULATE: '1', INGEST_TOKEN: INGEST, RULES_DIR: rulesDir, RULES_SWEEP_SECONDS: '0.5' });
+    // The rules start once the simulator's ten-day back-fill is stored.
+    await waitFor('rules running', async () => ((await (await fetch(`${server.url}/api/health`)).json()) as { rules: unknown }).rules, (r) => r !== null, 120_000, 500);
+  });
+  after(async () => {
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(rulesDir, { recursive: true, force: true });
+  });
+
+  test('a burst of calls in one grid raises a red grid_surge with a plain-Chinese reason', async () => {
+    const g = someGrid(40);
+    const now = Date.now();
+    const burst = Array.from({ length: 8 }, (_, i) => call({ receivedAt: new Date(now - (i + 1) * 60_000).toISOString(), location: { lon: g.point!.lon, lat: g.point!.lat } }));
+    const r = await fetch(`${server.url}/api/ingest/police.calls`, { method: 'POST', headers: { authorization: `Bearer ${INGEST}` }, body: JSON.stringify(burst) });
+    assert.equal(r.status, 200);
+    const list = async () => (await (await fetch(`${server.url}/api/warnings?status=active`)).json()) as ApiWarning[];
+    const ws = await waitFor('grid_surge raised', list, (x) => x.some((w) => w.rule === 'grid_surge' && w.regionCode === g.props.code), 30_000, 250);
+    const w = ws.find((x) => x.rule === 'grid_surge' && x.regionCode === g.props.code)!;
+    assert.equal(w.colour, 'red');
+    assert.match(w.reason, /接警 \d+ 起/);
+    for (const c of burst) assert.ok(w.evidence.includes(c.id), `evidence names call ${c.id}`);
+  });
+});
