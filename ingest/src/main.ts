@@ -14,7 +14,8 @@ async function main(): Promise<void> {
     throw new Error('npm run ingest consumes Kafka: set KAFKA_BROKERS (the embedded mode runs ingest inside `npm start`)');
   }
   const rt = await startRuntime(settings, { consume: true, log });
-  await rt.startRules();
+  // Not awaited: a standby instance waits here for the active rules instance to go away.
+  rt.startRules().catch((err: Error) => log(`[rules] failed: ${err.message}`));
   log(`[ingest] consuming ${settings.KAFKA_BROKERS!.join(',')} as group ${settings.KAFKA_GROUP_ID} into ${rt.db.kind}/${rt.db.flavor}`);
   const report = setInterval(() => {
     const s = rt.pipeline.stats();
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   }, 60_000);
   const stop = async (sig: string) => {
     log(`[ingest] ${sig}: stopping`);
+    // A standby rules instance holds a connection waiting on the lock: do not wait for it forever.
+    setTimeout(() => process.exit(0), 10_000).unref();
     clearInterval(report);
     await rt.stop();
     process.exit(0);

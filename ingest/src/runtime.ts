@@ -11,7 +11,11 @@ import { createInProcessBus, type InProcessBus } from './bus/in-process-bus';
 import { createKafka, ensureTopics } from './kafka/client';
 import { publishWallDelta, WALL_DELTA_TOPIC } from './live/wall-delta-topic';
 import { toWallDelta, warningsDelta } from './live/wall-deltas';
-import { startWarningService, type WarningService } from './warnings/service';
+import { startWarningService, storedFeed, type WarningService } from './warnings/service';
+import type { StoredRecord } from './pipeline/types';
+
+/** Advisory-lock key of the single active rules instance ("WFRULES" folded into 31 bits). */
+const RULES_LOCK = 0x57465255;
 import { kafkaPublisher } from './kafka/publisher';
 import { createPipeline, type Pipeline } from './pipeline/pipeline';
 import { phoneProtector, resolvePhoneKey } from './pipeline/privacy';
@@ -127,15 +131,39 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
   }
 
   let rules: Promise<WarningService | null> | null = null;
+  let stopRulesFeed: (() => Promise<void>) | null = null;
+  let releaseRulesLock: (() => Promise<void>) | null = null;
+  const serviceOptions = { db, region, tz: settings.TZ_CENTER, rulesDir: settings.RULES_DIR, sweepMs: settings.RULES_SWEEP_SECONDS * 1000, log };
+
+  /**
+   * Embedded: the engine reads what this process stores. Deployed: rules need every grid's,
+   * caller's and case's events, which ingest instances split between them by partition, so
+   * the engine reads all partitions through a consumer group of its own — and only one
+   * process may: the others wait on a PostgreSQL advisory lock and take over if it dies.
+   */
+  async function startRulesHere(): Promise<WarningService> {
+    if (!kafka) return startWarningService({ ...serviceOptions, feed: storedFeed(pipeline) });
+    log('[rules] waiting to be the active rules instance…');
+    const lock = await db.holdLock(RULES_LOCK);
+    releaseRulesLock = lock.release;
+    log('[rules] active');
+    const listeners = new Set<(records: readonly StoredRecord[]) => Promise<void>>();
+    const feed = (l: (records: readonly StoredRecord[]) => Promise<void>) => { listeners.add(l); return () => listeners.delete(l); };
+    const service = await startWarningService({ ...serviceOptions, feed });
+    const src = kafkaSource(kafka, { groupId: `${settings.KAFKA_GROUP_ID}-rules`, topicPrefix: settings.KAFKA_TOPIC_PREFIX });
+    await src.start(async (topic, msgs) => {
+      const { records, rejected } = pipeline.prepare(topic, msgs);
+      for (const l of listeners) await l(records);
+      return { accepted: records.length, duplicates: 0, rejected };
+    });
+    stopRulesFeed = () => src.stop();
+    return service;
+  }
   const rt: Runtime = {
     settings, db, region, pipeline, publisher, bus, kafka, health,
     warnings: null,
     startRules() {
-      // Rules run where events are consumed.
-      rules ??= (opts.consume && settings.RULES
-        ? startWarningService({ db, region, pipeline, tz: settings.TZ_CENTER, rulesDir: settings.RULES_DIR, sweepMs: settings.RULES_SWEEP_SECONDS * 1000, log })
-        : Promise.resolve(null)
-      ).then((w) => {
+      rules ??= (opts.consume && settings.RULES ? startRulesHere() : Promise.resolve(null)).then((w) => {
         rt.warnings = w;
         if (kafka && w) w.onChanges((changes) => publishWallDelta(publisher, warningsDelta(changes)));
         return w;
@@ -144,7 +172,9 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
     },
     async stop() {
       stopMaintenance();
+      await stopRulesFeed?.().catch(() => undefined);
       rt.warnings?.stop();
+      await releaseRulesLock?.().catch(() => undefined);
       await source?.stop().catch(() => undefined);
       await publisher.close().catch(() => undefined);
       if (bus) await bus.idle();

@@ -13,7 +13,35 @@ import { after, before, describe, test } from 'node:test';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { io, type Socket } from 'socket.io-client';
 import { REPO_ROOT } from '@watchfloor/config/settings';
-import type { WallDelta, WallState } from '@watchfloor/config/wall';
+import type { WallDelta, WallState, WallWarning } from '@watchfloor/config/wall';
+import { createPipeline } from '@watchfloor/ingest/pipeline/pipeline';
+import { phoneProtector } from '@watchfloor/ingest/pipeline/privacy';
+import { CountyModel } from '@watchfloor/ingest/simulator/county-model';
+import { migrate } from '@watchfloor/ingest/store/migrate';
+import { openPg } from '@watchfloor/ingest/store/pg-db';
+import { someGrid } from '../support/events';
+import { tongguan, tongguanGrids } from '../support/region';
+import { rulesDirWith } from '../support/rules-dir';
+
+const HASH_KEY = 'deployed-test-key-0123456789';
+
+/** Ten days of the simulated county, stored as ingest would have: the rules' baseline history. */
+async function seedHistory(url: string): Promise<void> {
+  const db = await openPg(url, 'auto', 2);
+  await migrate(db, { tz: 'Asia/Shanghai' });
+  const pipeline = createPipeline({ db, ctx: { region: tongguan(), grids: tongguanGrids(), phones: phoneProtector(HASH_KEY) }, log: () => undefined });
+  const model = new CountyModel(tongguan(), 7, 'Asia/Shanghai');
+  const HOUR = 3_600_000;
+  const now = Date.now();
+  const byTopic = new Map<string, unknown[]>();
+  for (let h = Math.floor(now / HOUR) - 240; h < Math.floor(now / HOUR) - 2; h++) {
+    for (const e of model.eventsInHour(h, false)) byTopic.set(e.event.topic, [...(byTopic.get(e.event.topic) ?? []), e.event.value]);
+  }
+  for (const [topic, values] of byTopic) {
+    for (let i = 0; i < values.length; i += 1000) await pipeline.process(topic as 'police.calls', values.slice(i, i + 1000).map((value) => ({ value })), 'replay');
+  }
+  await db.close();
+}
 import { call } from '../support/events';
 import { startKafka, type KafkaBroker } from '../support/kafka';
 import { createTempDatabase, type TempDatabase } from '../support/postgres';
@@ -30,21 +58,25 @@ describe('deployed mode: Kafka, ingest process, web process', () => {
   let producer: Producer;
   let client: Socket;
   const seen = new Set<string>();
+  const wallWarnings = new Map<string, WallWarning>();
+  const rulesDir = rulesDirWith({ engine: { reorderSeconds: 1 } });
   const prefix = `dep${crypto.randomBytes(3).toString('hex')}.`;
 
   before(async () => {
     if (process.env.TEST_KAFKA_BROKERS) brokers = process.env.TEST_KAFKA_BROKERS.split(',');
     else { broker = await startKafka(); brokers = broker.brokers; }
     db = await createTempDatabase('deployed');
+    await seedHistory(db.url);
     const env = {
+      RULES_DIR: rulesDir, RULES_SWEEP_SECONDS: '0.5',
       KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix, KAFKA_GROUP_ID: `${prefix}ingest`, DATABASE_URL: db.url,
-      PHONE_HASH_KEY: 'deployed-test-key-0123456789', WALL_TOKEN: 'deployed-wall-token', INGEST_TOKEN: 'deployed-ingest-token',
+      PHONE_HASH_KEY: HASH_KEY, WALL_TOKEN: 'deployed-wall-token', INGEST_TOKEN: 'deployed-ingest-token',
       DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'wf-dep-')), SIMULATE: '0',
     };
     ingest = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'ingest/src/main.ts')], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     ingest.stdout!.on('data', (d: Buffer) => { ingestLog += d.toString(); });
     ingest.stderr!.on('data', (d: Buffer) => { ingestLog += d.toString(); });
-    await waitFor('ingest consuming', async () => ingestLog, (l) => l.includes('[ingest] consuming'), 60_000)
+    await waitFor('ingest consuming, rules active', async () => ingestLog, (l) => l.includes('[ingest] consuming') && l.includes('[rules] rebuilt'), 90_000)
       .catch((err: Error) => { throw new Error(`${err.message}\n${ingestLog}`); });
     web = await startServer(env);
     producer = new Kafka({ clientId: 'dep-test', brokers, logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -53,7 +85,10 @@ describe('deployed mode: Kafka, ingest process, web process', () => {
     let state: WallState | null = null;
     client.on('connect', () => client.emit('hello', {}));
     client.on('snapshot', (s: WallState) => { state = s; });
-    const take = (d: WallDelta) => { if (d.type === 'calls') d.items.forEach((c) => seen.add(c.id)); };
+    const take = (d: WallDelta) => {
+      if (d.type === 'calls') d.items.forEach((c) => seen.add(c.id));
+      if (d.type === 'warnings') d.items.forEach((w) => wallWarnings.set(w.id, w));
+    };
     client.on('delta', take);
     client.on('deltas', (ds: WallDelta[]) => ds.forEach(take));
     await waitFor('wall snapshot', async () => state, (s) => s !== null, 20_000);
@@ -68,6 +103,7 @@ describe('deployed mode: Kafka, ingest process, web process', () => {
     }
     await db?.drop();
     await broker?.stop();
+    fs.rmSync(rulesDir, { recursive: true, force: true });
   });
 
   test('health reports the server store and Kafka', async () => {
@@ -89,5 +125,17 @@ describe('deployed mode: Kafka, ingest process, web process', () => {
     const r = await fetch(`${web.url}/api/ingest/police.calls`, { method: 'POST', headers: { authorization: 'Bearer deployed-ingest-token' }, body: JSON.stringify([c]) });
     assert.deepEqual(await r.json(), { accepted: 1, duplicates: 0, rejected: [] });
     await waitFor('the posted call on the wall', async () => seen.has(c.id), (x) => x, 30_000, 50);
+  });
+
+  test('a burst of calls produced to Kafka raises grid_surge, and the warning reaches the wall', async () => {
+    const g = someGrid(60);
+    const now = Date.now();
+    const burst = Array.from({ length: 8 }, (_, i) => call({ receivedAt: new Date(now - (i + 1) * 45_000).toISOString(), location: { lon: g.point!.lon, lat: g.point!.lat } }));
+    await producer.send({ topic: `${prefix}police.calls`, messages: burst.map((c) => ({ key: c.id, value: JSON.stringify(c) })) });
+    const w = await waitFor('grid_surge on the wall', async () => [...wallWarnings.values()].find((x) => x.rule === 'grid_surge' && x.regionCode === g.props.code),
+      (x) => x !== undefined, 60_000, 100);
+    assert.equal(w!.colour, 'red');
+    const listed = (await (await fetch(`${web.url}/api/warnings?status=active`)).json()) as { id: string; rule: string }[];
+    assert.ok(listed.some((x) => x.id === w!.id), 'the warning is stored and listed by the web process');
   });
 });

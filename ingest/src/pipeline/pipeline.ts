@@ -25,7 +25,14 @@ export interface PipelineOptions {
   log?: (line: string) => void;
 }
 
+export interface Prepared {
+  records: StoredRecord[];
+  rejected: BatchOutcome['rejected'];
+}
+
 export interface Pipeline {
+  /** The pure stages only (decode → validate → enrich): records and rejections, nothing stored. */
+  prepare(topic: Topic, messages: readonly RawMessage[]): Prepared;
   process(topic: Topic, messages: readonly RawMessage[], source: SourceName): Promise<BatchOutcome>;
   onStored(listener: StoredListener): () => void;
   stats(): PipelineStats;
@@ -47,24 +54,25 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const stats: PipelineStats = { accepted: 0, duplicates: 0, rejected: 0, batches: 0, lastStoredAt: {}, timing: { prepareMs: 0, storeMs: 0, listenersMs: 0 } };
   const log = opts.log ?? ((l: string) => console.warn(l));
 
-  async function process(topic: Topic, messages: readonly RawMessage[], source: SourceName): Promise<BatchOutcome> {
+  function prepare(topic: Topic, messages: readonly RawMessage[]): Prepared {
     const rejected: BatchOutcome['rejected'] = [];
-    const letters: DeadLetter[] = [];
     const records: StoredRecord[] = [];
-    const reject = (index: number, reason: string) => {
-      rejected.push({ index, reason });
-      letters.push({ topic, source, reason, payload: redactPhones(rawText(messages[index]!)) });
-    };
-    const t0 = performance.now();
     messages.forEach((m, index) => {
       const d = decode(m);
-      if (!d.ok) return reject(index, d.reason);
+      if (!d.ok) return rejected.push({ index, reason: d.reason });
       const v = validate(topic, d.value);
-      if (!v.ok) return reject(index, v.reason);
+      if (!v.ok) return rejected.push({ index, reason: v.reason });
       const e = enrich(opts.ctx, { topic, value: v.value } as AnyEvent);
-      if (!e.ok) return reject(index, e.reason);
+      if (!e.ok) return rejected.push({ index, reason: e.reason });
       records.push(e.record);
     });
+    return { records, rejected };
+  }
+
+  async function process(topic: Topic, messages: readonly RawMessage[], source: SourceName): Promise<BatchOutcome> {
+    const t0 = performance.now();
+    const { records, rejected } = prepare(topic, messages);
+    const letters: DeadLetter[] = rejected.map((r) => ({ topic, source, reason: r.reason, payload: redactPhones(rawText(messages[r.index]!)) }));
 
     const t1 = performance.now();
     const fresh = await opts.db.transaction(async (tx) => {
@@ -103,6 +111,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   }
 
   return {
+    prepare,
     process,
     onStored(l) { listeners.add(l); return () => listeners.delete(l); },
     stats: () => ({ ...stats, lastStoredAt: { ...stats.lastStoredAt }, timing: { ...stats.timing } }),

@@ -31,22 +31,32 @@ export class CameraOnlineRule implements Rule {
     const e = (rec as AlertRecord).event;
     const reg = ctx.region.cameras.get(e.cameraId);
     if (!reg) return;
-    const prev = this.cams.get(e.cameraId);
+    let cam = this.cams.get(e.cameraId);
     // Only the latest word counts; same-instant ties go to the larger id so any arrival order agrees.
-    if (prev && (t < prev.t || (t === prev.t && e.id <= prev.id))) return;
-    const offline = e.type === 'camera_offline';
+    if (cam && (t < cam.t || (t === cam.t && e.id <= cam.id))) return;
     const windowMs = ctx.config.camera_online.offlineWindowHours * HOUR;
-    const cam: Cam = { t, id: e.id, offline: offline && t + windowMs > ctx.now, townCode: reg.townCode, expiresAt: t + windowMs };
+    const offline = e.type === 'camera_offline' && t + windowMs > ctx.now;
+    const wasOffline = cam?.offline ?? false;
     // Kept even when online (bounded by the registry): a late, older alert must not override it.
-    this.cams.set(e.cameraId, cam);
+    if (!cam) {
+      cam = { t, id: e.id, offline, townCode: reg.townCode, expiresAt: t + windowMs };
+      this.cams.set(e.cameraId, cam);
+    } else {
+      cam.t = t;
+      cam.id = e.id;
+      cam.offline = offline;
+      cam.townCode = reg.townCode;
+      cam.expiresAt = t + windowMs;
+    }
+    if (!offline && !wasOffline) return;
     const town = this.town(reg.townCode);
-    if (cam.offline) {
+    if (offline) {
       town.offline.set(e.cameraId, e.id);
       ctx.schedule(cam.expiresAt, this, `cam:${e.cameraId}`);
     } else {
       town.offline.delete(e.cameraId);
     }
-    if (cam.offline || prev?.offline) this.dirty.add(reg.townCode);
+    this.dirty.add(reg.townCode);
   }
 
   wake(key: string, ctx: RuleContext): void {

@@ -1,5 +1,7 @@
 /**
- * case_deadline (the 四级七天 clock) and red_case (三色管理), both over a CaseTracker.
+ * case_deadline (the 四级七天 clock) and red_case (三色管理): one rule object emitting both,
+ * over one CaseTracker, because both read the same derived case and a case change should be
+ * derived once.
  *
  * case_deadline: limit = limitsWorkingDays[level]; deadline = end of the limit-th working
  * day after the day the case entered its level (workCalendar.ts); yellow once less than
@@ -9,28 +11,30 @@
  * timers at the exact yellow/red instants, so a replay of last week gives last week's
  * warnings, stamped when they fell due.
  *
- * red_case: open and red → one warning until resolved/closed or no longer red.
+ * red_case: open and red → one warning until resolved/closed or no longer red; its reason
+ * follows the case up the levels.
  */
-import type { CaseRecord, StoredRecord } from '../pipeline/types';
+import type { StoredRecord } from '../pipeline/types';
 import { caseTrackerKinds } from './caseKinds';
 import { CaseTracker, type CaseState } from './caseTracker';
 import { reasons } from './reasons';
 import { gridPlace } from './region';
 import { resolveAll, type Rule, type RuleContext } from './types';
-import { addWorkingDays, addWorkingTime, dayKeyOf } from './workCalendar';
 import { colourRank } from './warningBook';
+import { addWorkingDays, addWorkingTime, dayKeyOf } from './workCalendar';
 
 const HOUR = 3_600_000;
 
-abstract class CaseRule implements Rule {
-  abstract readonly id: 'case_deadline' | 'red_case';
+export class CaseRules implements Rule {
+  readonly id = 'case_deadline' as const;
+  readonly alsoEmits = ['red_case'] as const;
   readonly topics = ['case.status'] as const;
-  protected readonly tracker = new CaseTracker();
-  protected readonly dirty = new Set<CaseState>();
+  private readonly tracker = new CaseTracker();
+  private readonly dirty = new Set<CaseState>();
 
   apply(rec: StoredRecord, t: number): void {
     if (rec.topic !== 'case.status') return;
-    const s = this.tracker.apply(rec as CaseRecord, t);
+    const s = this.tracker.apply(rec, t);
     if (s) this.dirty.add(s);
   }
 
@@ -49,28 +53,23 @@ abstract class CaseRule implements Rule {
 
   size(): number { return this.tracker.size; }
 
-  protected abstract enabled(ctx: RuleContext): boolean;
-  protected abstract evaluateOne(s: CaseState, ctx: RuleContext): void;
-
   evaluate(ctx: RuleContext): void {
     if (this.dirty.size === 0) return;
-    if (!this.enabled(ctx)) {
-      resolveAll(ctx, this.id);
-      for (const s of this.dirty) s.clock = null;
-    } else {
-      for (const s of this.dirty) this.evaluateOne(s, ctx);
+    const deadlineOn = ctx.config.case_deadline.enabled;
+    const redOn = ctx.config.red_case.enabled;
+    if (!deadlineOn) resolveAll(ctx, 'case_deadline');
+    if (!redOn) resolveAll(ctx, 'red_case');
+    for (const s of this.dirty) {
+      if (deadlineOn) this.deadline(s, ctx);
+      else s.clock = null;
+      if (redOn) this.red(s, ctx);
+      else s.redClock = null;
+      if (!s.d.open && s.clock === null && s.redClock === null) this.tracker.close(s);
     }
-    for (const s of this.dirty) if (!s.d.open && !ctx.book.get(this.id, s.id)) this.tracker.close(s);
     this.dirty.clear();
   }
-}
 
-export class CaseDeadlineRule extends CaseRule {
-  readonly id = 'case_deadline' as const;
-
-  protected enabled(ctx: RuleContext): boolean { return ctx.config.case_deadline.enabled; }
-
-  protected evaluateOne(s: CaseState, ctx: RuleContext): void {
+  private deadline(s: CaseState, ctx: RuleContext): void {
     const cfg = ctx.config.case_deadline;
     const now = ctx.now;
     const d = s.d;
@@ -84,26 +83,27 @@ export class CaseDeadlineRule extends CaseRule {
       yellowAt = Math.max(d.enteredAt, addWorkingTime(deadline, -cfg.approachingWorkingHours * HOUR, ctx.calendar));
       severity = now >= deadline ? 2 : now >= yellowAt ? 1 : 0;
     }
-    const open = ctx.book.get(this.id, s.id);
     // A different clock (new level, reopened) or a clock no longer due ends the episode.
-    if (open && (severity === 0 || s.clock !== d.enteredAt)) {
-      ctx.book.resolve(this.id, s.id, now);
+    if (s.clock !== null && (severity === 0 || s.clock !== d.enteredAt)) {
+      ctx.book.resolve('case_deadline', s.id, now);
       s.clock = null;
     }
     if (severity > 0) {
-      const body = {
-        colour: severity === 2 ? 'red' as const : 'yellow' as const,
-        regionCode: d.gridId, subject: s.id,
-        reason: reasons.caseDeadline(gridPlace(ctx.region, d.gridId), d.kind, s.id, d.level, limit, dayKeyOf(deadline - 1, ctx.calendar), severity === 2),
-        evidence: [s.id],
-        figures: { limitWorkingDays: limit, enteredAt: d.enteredAt, deadline },
-      };
-      const cur = ctx.book.get(this.id, s.id);
-      if (!cur) {
-        ctx.book.raise(this.id, s.id, now, body);
-        s.clock = d.enteredAt;
-      } else if (severity > colourRank(cur.colour)) {
-        ctx.book.update(this.id, s.id, now, body);
+      const cur = s.clock === null ? undefined : ctx.book.get('case_deadline', s.id);
+      if (!cur || severity > colourRank(cur.colour)) {
+        const body = {
+          colour: severity === 2 ? 'red' as const : 'yellow' as const,
+          regionCode: d.gridId, subject: s.id,
+          reason: reasons.caseDeadline(gridPlace(ctx.region, d.gridId), d.kind, s.id, d.level, limit, dayKeyOf(deadline - 1, ctx.calendar), severity === 2),
+          evidence: [s.id],
+          figures: { limitWorkingDays: limit, enteredAt: d.enteredAt, deadline },
+        };
+        if (!cur) {
+          ctx.book.raise('case_deadline', s.id, now, body);
+          s.clock = d.enteredAt;
+        } else {
+          ctx.book.update('case_deadline', s.id, now, body);
+        }
       }
     }
     const next = !tracked ? null : severity === 0 ? yellowAt : severity === 1 ? deadline : null;
@@ -112,20 +112,13 @@ export class CaseDeadlineRule extends CaseRule {
       ctx.schedule(next, this, s.id);
     }
   }
-}
 
-export class RedCaseRule extends CaseRule {
-  readonly id = 'red_case' as const;
-
-  protected enabled(ctx: RuleContext): boolean { return ctx.config.red_case.enabled; }
-
-  protected evaluateOne(s: CaseState, ctx: RuleContext): void {
+  private red(s: CaseState, ctx: RuleContext): void {
     const d = s.d;
     const want = d.redSince !== null && caseTrackerKinds(ctx.config.red_case.kinds).has(d.kind);
-    const open = ctx.book.get(this.id, s.id);
-    if (open && (!want || s.clock !== d.redSince)) {
-      ctx.book.resolve(this.id, s.id, ctx.now);
-      s.clock = null;
+    if (s.redClock !== null && (!want || s.redClock !== d.redSince)) {
+      ctx.book.resolve('red_case', s.id, ctx.now);
+      s.redClock = null;
     }
     if (!want) return;
     const body = {
@@ -133,11 +126,11 @@ export class RedCaseRule extends CaseRule {
       reason: reasons.redCase(gridPlace(ctx.region, d.gridId), d.kind, s.id, d.level),
       evidence: [s.id], figures: { redSince: d.redSince! },
     };
-    if (!ctx.book.get(this.id, s.id)) {
-      ctx.book.raise(this.id, s.id, ctx.now, body);
-      s.clock = d.redSince;
+    if (s.redClock === null) {
+      ctx.book.raise('red_case', s.id, ctx.now, body);
+      s.redClock = d.redSince;
     } else {
-      ctx.book.update(this.id, s.id, ctx.now, body); // the level moved: the reason names the new one
+      ctx.book.update('red_case', s.id, ctx.now, body); // the level moved: the reason names the new one
     }
   }
 }

@@ -33,12 +33,18 @@ export interface DerivedCase {
   lastT: number;
 }
 
-export interface CaseState { id: string; changes: CaseChange[]; d: DerivedCase; /** Rule-private bookkeeping. */ clock: number | null; wakeAt: number }
+export interface CaseState {
+  id: string; changes: CaseChange[]; d: DerivedCase;
+  /** The clock (enteredAt) of the open deadline warning, and the redSince of the open red-case warning. */
+  clock: number | null; redClock: number | null;
+  wakeAt: number;
+}
 
 /** Keeps the last changes only: enough to derive from, bounded against a runaway feed. */
 const MAX_CHANGES = 64;
 
-export function deriveCase(changes: readonly CaseChange[]): DerivedCase {
+/** Derives into `out` (reused: one per case, not one per change). */
+export function deriveCase(changes: readonly CaseChange[], out?: DerivedCase): DerivedCase {
   let open = false;
   let level: CaseLevel = 'grid';
   let enteredAt = 0;
@@ -62,7 +68,16 @@ export function deriveCase(changes: readonly CaseChange[]): DerivedCase {
     if (open && risk === 'red') redSince ??= c.t;
     else redSince = null;
   }
-  return { open, level, enteredAt, risk, redSince, kind, gridId, lastT };
+  if (!out) return { open, level, enteredAt, risk, redSince, kind, gridId, lastT };
+  out.open = open;
+  out.level = level;
+  out.enteredAt = enteredAt;
+  out.risk = risk;
+  out.redSince = redSince;
+  out.kind = kind;
+  out.gridId = gridId;
+  out.lastT = lastT;
+  return out;
 }
 
 export class CaseTracker {
@@ -85,7 +100,7 @@ export class CaseTracker {
         this.tombs.set(e.caseId, t);
         return null;
       }
-      s = { id: e.caseId, changes: [], d: deriveCase([]), clock: null, wakeAt: -Infinity };
+      s = { id: e.caseId, changes: [], d: deriveCase([]), clock: null, redClock: null, wakeAt: -Infinity };
       this.cases.set(e.caseId, s);
     }
     const list = s.changes;
@@ -95,7 +110,7 @@ export class CaseTracker {
     if (prev && compare(prev, c) === 0) return null; // the same change again
     list.splice(i, 0, c);
     if (list.length > MAX_CHANGES) list.splice(0, list.length - MAX_CHANGES);
-    s.d = deriveCase(list);
+    deriveCase(list, s.d);
     return s;
   }
 

@@ -64,7 +64,6 @@ export class DispatchDelayRule implements Rule {
       dispatchedAt: o?.dispatchedAt ?? null, onSceneAt: o?.onSceneAt ?? null, phase: null, wakeAt: -Infinity,
     };
     this.incidents.set(e.id, inc);
-    ctx.schedule(t + cfg.expireAfterHours * HOUR, this, e.id);
     this.dirty.add(e.id);
   }
 
@@ -155,8 +154,9 @@ export class DispatchDelayRule implements Rule {
         this.incidents.delete(id);
         continue;
       }
-      const next = phase === null ? null : severity === 0 ? yellowAt : severity === 1 ? redAt : null;
-      if (next !== null && next > now && next !== inc.wakeAt) {
+      // One timer at a time: the next colour change, or else the expiry (most incidents never need it).
+      const next = phase !== null && severity < 2 ? (severity === 0 ? yellowAt : redAt) : inc.receivedAt + cfg.expireAfterHours * HOUR;
+      if (next > now && next !== inc.wakeAt) {
         inc.wakeAt = next;
         ctx.schedule(next, this, id);
       }

@@ -19,9 +19,10 @@ import type { Topic } from '@watchfloor/config/contracts';
 import type { RuleId, RulesConfig, Warning, WarningChange } from '@watchfloor/config/rules';
 import type { StoredRecord } from '../pipeline/types';
 import { CameraOnlineRule } from './cameraOnline';
-import { CaseDeadlineRule, RedCaseRule } from './caseRules';
+import { CaseRules } from './caseRules';
 import { CrowdClusterRule } from './crowdCluster';
 import { DispatchDelayRule } from './dispatchDelay';
+import { EventQueue, type Queued } from './eventQueue';
 import { MinHeap, type Timed } from './heap';
 import { withNewGridsSince, type RulesRegion } from './region';
 import { RepeatDisputeRule } from './repeatDispute';
@@ -34,7 +35,6 @@ import { makeWorkCalendar } from './workCalendar';
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 
-interface Pending extends Timed { t: number; rec: StoredRecord }
 /** rule null = the hour boundary tick. */
 interface Timer extends Timed { rule: Rule | null; key: string }
 
@@ -95,7 +95,10 @@ export class RulesEngine {
   private readonly book: WarningBook;
   private readonly rules: Rule[];
   private readonly byTopic = new Map<Topic, Rule[]>();
-  private readonly pending = new MinHeap<Pending>();
+  private readonly pending = new EventQueue();
+  /** Rules given an event or a timer at the current instant: only they are evaluated. */
+  private readonly touched = new Set<Rule>();
+  private readonly slot: Queued = { at: 0, t: 0, rec: undefined as unknown as StoredRecord };
   private readonly timers = new MinHeap<Timer>();
   private readonly seen = new Map<Topic, SeenIds>();
   private readonly ctx: RuleContext;
@@ -109,7 +112,7 @@ export class RulesEngine {
   constructor(private readonly opts: RulesEngineOptions) {
     this.book = new WarningBook(opts.config.engine.maxEvidence);
     this.rules = [
-      new GridSurgeRule(), new CategorySurgeRule(), new RepeatDisputeRule(), new CaseDeadlineRule(), new RedCaseRule(),
+      new GridSurgeRule(), new CategorySurgeRule(), new RepeatDisputeRule(), new CaseRules(),
       new CameraOnlineRule(), new CrowdClusterRule(), new DispatchDelayRule(),
     ];
     for (const r of this.rules) {
@@ -164,7 +167,7 @@ export class RulesEngine {
       }
       this.counts.events++;
       if (t < this.W) this.counts.late++;
-      this.pending.push({ at: Math.max(t, this.W), seq: this.seq++, t, rec });
+      this.pending.push(Math.max(t, this.W), t, rec);
       // A device with its clock far ahead must not drag the watermark (and so everyone else) into lateness.
       if (eng.advanceOnIngest && (this.lastSweep === null || t <= this.lastSweep + future) && t > this.maxEventT) this.maxEventT = t;
     }
@@ -210,7 +213,7 @@ export class RulesEngine {
   }
 
   stats(): RulesEngineStats {
-    const subjects = Object.fromEntries(this.rules.map((r) => [r.id, r.size()])) as Record<RuleId, number>;
+    const subjects = Object.fromEntries(this.rules.flatMap((r) => [r.id, ...(r.alsoEmits ?? [])].map((id) => [id, r.size()]))) as Record<RuleId, number>;
     return {
       ...this.counts, pending: this.pending.size, timers: this.timers.size, openWarnings: this.book.openCount,
       watermark: this.watermark, subjects,
@@ -228,10 +231,10 @@ export class RulesEngine {
     if (target > this.W) this.W = target;
     const W = this.W;
     const ctx = this.ctx;
+    const touched = this.touched;
     for (;;) {
-      const p = this.pending.peek();
       const tm = this.timers.peek();
-      const at = Math.min(p ? p.at : Infinity, tm ? tm.at : Infinity);
+      const at = Math.min(this.pending.peekAt(), tm ? tm.at : Infinity);
       if (at > W) break;
       ctx.now = at;
       if (!this.started) {
@@ -240,17 +243,27 @@ export class RulesEngine {
         ctx.historyStart = at;
         this.timers.push({ at: (Math.floor(at / HOUR) + 1) * HOUR, seq: this.seq++, rule: null, key: 'hour' });
       }
-      for (let x = this.pending.peek(); x && x.at === at; x = this.pending.peek()) {
-        this.pending.pop();
+      while (this.pending.size > 0 && this.pending.peekAt() === at) {
+        const x = this.pending.pop(this.slot);
         const rules = this.byTopic.get(x.rec.topic);
-        if (rules) for (const r of rules) r.apply(x.rec, x.t, ctx);
+        if (!rules) continue;
+        for (const r of rules) {
+          r.apply(x.rec, x.t, ctx);
+          touched.add(r);
+        }
       }
       for (let x = this.timers.peek(); x && x.at === at; x = this.timers.peek()) {
         this.timers.pop();
-        if (x.rule) x.rule.wake(x.key, ctx);
-        else this.hourTick();
+        if (x.rule) {
+          x.rule.wake(x.key, ctx);
+          touched.add(x.rule);
+        } else {
+          this.hourTick();
+          for (const r of this.rules) touched.add(r);
+        }
       }
-      for (const r of this.rules) r.evaluate(ctx);
+      for (const r of touched) r.evaluate(ctx);
+      touched.clear();
     }
   }
 

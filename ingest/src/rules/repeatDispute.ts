@@ -30,7 +30,9 @@ export class RepeatDisputeRule implements Rule {
   readonly id = 'repeat_dispute' as const;
   readonly topics = ['police.calls'] as const;
   private readonly callers = new Map<string, CallerState>();
-  private readonly cells = new Map<string, DCall[]>();
+  private readonly cells = new Map<number, DCall[]>();
+  /** Open place clusters by the cell of their anchor, so a new call only looks at its neighbourhood. */
+  private readonly anchors = new Map<number, Set<string>>();
   private fifo: DCall[] = [];
   private fifoHead = 0;
   private readonly places = new Map<string, PlaceState>();
@@ -105,6 +107,7 @@ export class RepeatDisputeRule implements Rule {
       resolveAll(ctx, this.id);
       for (const s of this.callers.values()) s.ep = newEpisode();
       this.places.clear();
+      this.anchors.clear();
       this.fresh = [];
       this.dirtyCallers.clear();
       this.dirtyPlaces.clear();
@@ -180,18 +183,45 @@ export class RepeatDisputeRule implements Rule {
     const r2 = cfg.byPlace.radiusMetres ** 2;
     for (const c of fresh) {
       let joined = false;
-      for (const [k, p] of this.places) {
-        if (dist2(p.anchor, c) <= r2) {
-          this.dirtyPlaces.add(k);
-          joined = true;
+      const cx = Math.floor(c.x / this.cellM);
+      const cy = Math.floor(c.y / this.cellM);
+      for (let dx = -1; dx <= 1; dx++) {
+        for (let dy = -1; dy <= 1; dy++) {
+          const ids = this.anchors.get(cellKeyOf(cx + dx, cy + dy));
+          if (!ids) continue;
+          for (const k of ids) {
+            const p = this.places.get(k);
+            if (p && dist2(p.anchor, c) <= r2) {
+              this.dirtyPlaces.add(k);
+              joined = true;
+            }
+          }
         }
       }
       if (joined) continue;
+      // Most calls have too few neighbours to matter: count first, gather only when they might.
+      if (this.countAround(c, cfg, ctx.now) < cfg.byPlace.minCalls) continue;
       const { n, callers } = this.around(c, cfg, ctx.now);
       if (n >= cfg.byPlace.minCalls && callers >= cfg.byPlace.minDistinctCallers) {
         this.places.set(c.id, { anchor: c, ep: newEpisode(), peak: 0, wakeAt: -Infinity });
+        this.indexAnchor(c, true);
         this.dirtyPlaces.add(c.id);
       }
+    }
+  }
+
+  private indexAnchor(c: DCall, add: boolean): void {
+    const k = this.cellKey(c.x, c.y);
+    let ids = this.anchors.get(k);
+    if (add) {
+      if (!ids) {
+        ids = new Set();
+        this.anchors.set(k, ids);
+      }
+      ids.add(c.id);
+    } else if (ids) {
+      ids.delete(c.id);
+      if (ids.size === 0) this.anchors.delete(k);
     }
   }
 
@@ -215,6 +245,7 @@ export class RepeatDisputeRule implements Rule {
     }
     if (!p.ep.open) {
       this.places.delete(anchorId);
+      this.indexAnchor(p.anchor, false);
       return;
     }
     const next = calls[0] ? calls[0].t + cfg.windowDays * DAY : null;
@@ -222,6 +253,23 @@ export class RepeatDisputeRule implements Rule {
       p.wakeAt = next;
       ctx.schedule(next, this, `p:${anchorId}`);
     }
+  }
+
+  /** How many dispute calls of the window lie within R of c (no allocation). */
+  private countAround(c: DCall, cfg: RepeatDisputeConfig, now: number): number {
+    const r2 = cfg.byPlace.radiusMetres ** 2;
+    const from = now - cfg.windowDays * DAY;
+    const cx = Math.floor(c.x / this.cellM);
+    const cy = Math.floor(c.y / this.cellM);
+    let n = 0;
+    for (let dx = -1; dx <= 1; dx++) {
+      for (let dy = -1; dy <= 1; dy++) {
+        const cell = this.cells.get(cellKeyOf(cx + dx, cy + dy));
+        if (!cell) continue;
+        for (const o of cell) if (o.t > from && o.t <= now && dist2(o, c) <= r2) n++;
+      }
+    }
+    return n;
   }
 
   /** Dispute calls of the window within R of c, sorted by time then id, and how many callers made them. */
@@ -233,7 +281,9 @@ export class RepeatDisputeRule implements Rule {
     const calls: DCall[] = [];
     for (let dx = -1; dx <= 1; dx++) {
       for (let dy = -1; dy <= 1; dy++) {
-        for (const o of this.cells.get(`${cx + dx},${cy + dy}`) ?? []) {
+        const cell = this.cells.get(cellKeyOf(cx + dx, cy + dy));
+        if (!cell) continue;
+        for (const o of cell) {
           if (o.t > from && o.t <= now && dist2(o, c) <= r2) calls.push(o);
         }
       }
@@ -242,8 +292,8 @@ export class RepeatDisputeRule implements Rule {
     return { n: calls.length, callers: new Set(calls.map((o) => o.caller)).size, calls };
   }
 
-  private cellKey(x: number, y: number): string {
-    return `${Math.floor(x / this.cellM)},${Math.floor(y / this.cellM)}`;
+  private cellKey(x: number, y: number): number {
+    return cellKeyOf(Math.floor(x / this.cellM), Math.floor(y / this.cellM));
   }
 
   private index(c: DCall, radius: number): void {
@@ -257,6 +307,8 @@ export class RepeatDisputeRule implements Rule {
   private reindex(radius: number): void {
     this.cellM = radius;
     this.cells.clear();
+    this.anchors.clear();
+    for (const p of this.places.values()) this.indexAnchor(p.anchor, true);
     for (let i = this.fifoHead; i < this.fifo.length; i++) {
       const c = this.fifo[i]!;
       const k = this.cellKey(c.x, c.y);
@@ -265,6 +317,11 @@ export class RepeatDisputeRule implements Rule {
       else this.cells.set(k, [c]);
     }
   }
+}
+
+/** A cell's key as one exact number: cells are ≥ 10 m (config), so |index| < 2^21 anywhere on Earth. */
+function cellKeyOf(cx: number, cy: number): number {
+  return (cx + 2 ** 22) * 2 ** 23 + (cy + 2 ** 22);
 }
 
 function insertByTime(list: DCall[], c: DCall): void {

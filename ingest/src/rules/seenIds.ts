@@ -1,37 +1,42 @@
 /**
  * Redelivery guard. The pipeline already drops events the store has seen, but the engine
- * is also fed by warm-up replays and by sources that redeliver after a restart, and a
- * counted call counted twice would fake a surge. Ids are remembered for as long as an
- * event may still be accepted (the late horizon), so memory is bounded by rate × horizon.
+ * is also fed by warm-up replays and by sources that redeliver after a restart, and a call
+ * counted twice would fake a surge. Ids are remembered for as long as an event may still be
+ * accepted (the late horizon), so memory is bounded by rate × horizon.
+ *
+ * Ids are kept in one set per hour of *event time*: a redelivered event has the same time,
+ * so only its own hour's set is consulted, and forgetting is dropping whole old sets —
+ * no per-id timestamps, no scans.
  */
-export class SeenIds {
-  private readonly at = new Map<string, number>();
-  private keys: string[] = [];
-  private head = 0;
+const SPAN = 3_600_000;
 
-  /** false when the key was already seen. */
+export class SeenIds {
+  private readonly gens = new Map<number, Set<string>>();
+  private count = 0;
+
+  /** false when the key was already seen (with the same event time). */
   add(key: string, t: number): boolean {
-    if (this.at.has(key)) return false;
-    this.at.set(key, t);
-    this.keys.push(key);
+    const g = Math.floor(t / SPAN);
+    let set = this.gens.get(g);
+    if (!set) {
+      set = new Set();
+      this.gens.set(g, set);
+    }
+    if (set.has(key)) return false;
+    set.add(key);
+    this.count++;
     return true;
   }
 
-  /** Forgets keys of events older than `before` (insertion order approximates time order). */
+  /** Forgets the ids of hours that ended before `before`. */
   prune(before: number): void {
-    const keys = this.keys;
-    while (this.head < keys.length) {
-      const k = keys[this.head]!;
-      const t = this.at.get(k);
-      if (t !== undefined && t >= before) break;
-      this.at.delete(k);
-      this.head++;
-    }
-    if (this.head > 4096 && this.head * 2 > keys.length) {
-      this.keys = keys.slice(this.head);
-      this.head = 0;
+    for (const [g, set] of this.gens) {
+      if ((g + 1) * SPAN <= before) {
+        this.count -= set.size;
+        this.gens.delete(g);
+      }
     }
   }
 
-  get size(): number { return this.at.size; }
+  get size(): number { return this.count; }
 }

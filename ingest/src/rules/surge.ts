@@ -16,7 +16,7 @@ import { reasons } from './reasons';
 import { gridPlace } from './region';
 import { colourOf, newEpisode, stepEpisode, type Episode, type Severity } from './episode';
 import { insertRecent, resolveAll, type Rule, type RuleContext } from './types';
-import { baselinesAt, HOUR, HourRing, MINUTE, SlidingCounter, type Baselines } from './windows';
+import { baselinesAt, HOUR, HourRing, MINUTE, newRoll, SlidingCounter, type BaselineRoll, type Baselines } from './windows';
 
 export interface SurgeSettings {
   enabled: boolean;
@@ -38,6 +38,8 @@ export class SurgeSubject {
   peakRatio = 0;
   cacheHour = Number.NaN;
   cache: { b: Baselines; fallback: boolean } | null = null;
+  /** Rolling state of the baseline sums, so the next hour costs a few reads, not a hundred. */
+  readonly roll: BaselineRoll = newRoll();
   /** Newest calls (time, id), for evidence. */
   readonly recent: { t: number; id: string }[] = [];
   constructor(readonly key: string) {}
@@ -257,7 +259,7 @@ export class GridSurgeRule extends SurgeRule {
     const start = Math.floor(ctx.historyStart / HOUR);
     const g = ctx.region.grids.get(s.key);
     const since = Math.max(start, g?.since !== undefined ? Math.floor(g.since / HOUR) : start);
-    const own = baselinesAt(s.ring, h, since, weeks);
+    const own = baselinesAt(s.ring, h, since, weeks, s.roll);
     if (own) return { b: own, fallback: false };
     if (!g) return null;
     const town = this.towns.get(g.townCode);
@@ -295,7 +297,7 @@ export class CategorySurgeRule extends SurgeRule {
   }
 
   protected baselines(s: SurgeSubject, h: number, ctx: RuleContext) {
-    const own = baselinesAt(s.ring, h, Math.floor(ctx.historyStart / HOUR), ctx.config.category_surge.baselineWeeks);
+    const own = baselinesAt(s.ring, h, Math.floor(ctx.historyStart / HOUR), ctx.config.category_surge.baselineWeeks, s.roll);
     return own ? { b: own, fallback: false } : null;
   }
 

@@ -26,6 +26,8 @@ export interface RuleContext {
  */
 export interface Rule {
   readonly id: RuleId;
+  /** Further rule ids this object raises warnings under (case_deadline also does red_case). */
+  readonly alsoEmits?: readonly RuleId[];
   readonly topics: readonly Topic[];
   /** Updates state from one event (time t; t < ctx.now for a late event) and marks subjects to evaluate. */
   apply(rec: StoredRecord, t: number, ctx: RuleContext): void;
@@ -47,11 +49,16 @@ export function resolveAll(ctx: RuleContext, rule: RuleId): void {
   for (const [key] of [...ctx.book.openOf(rule)]) ctx.book.resolve(rule, key, ctx.now);
 }
 
-/** Inserts (t, id) keeping the list sorted by time then id, and at most `max` newest entries. */
+/**
+ * Inserts (t, id) keeping the list sorted by time then id, and at least the `max` newest
+ * entries (trimmed to `max` once it reaches twice that: amortised, no shift per insert).
+ * Readers take the newest `max`.
+ */
 export function insertRecent<T extends { t: number; id: string }>(list: T[], item: T, max: number): void {
   let i = list.length;
   while (i > 0 && (list[i - 1]!.t > item.t || (list[i - 1]!.t === item.t && list[i - 1]!.id > item.id))) i--;
-  if (list[i - 1]?.id === item.id && list[i - 1]?.t === item.t) return;
-  list.splice(i, 0, item);
-  if (list.length > max) list.splice(0, list.length - max);
+  if (i > 0 && list[i - 1]!.id === item.id && list[i - 1]!.t === item.t) return;
+  if (i === list.length) list.push(item);
+  else list.splice(i, 0, item);
+  if (list.length >= 2 * max) list.splice(0, list.length - max);
 }

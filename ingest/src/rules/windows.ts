@@ -2,15 +2,18 @@
  * Bounded counters for the surge rules: no list of past events, only fixed rings.
  *  - SlidingCounter: the count over the last `slots` units (minutes or hours), expired
  *    lazily when read, so idle subjects cost nothing.
- *  - HourRing: per-hour counts for 4 weeks + 1 day (696 slots), the history the
+ *  - HourRing: per-hour counts for 4 weeks + 1 day (697 slots), the history the
  *    hour-of-week baselines are computed from.
  */
 export const HOUR = 3_600_000;
 export const MINUTE = 60_000;
 export const WEEK_HOURS = 168;
 export const MAX_BASELINE_WEEKS = 4;
-/** 4 weeks back, plus the 23 extra hours a 24-hour window reaches behind its hour. */
-export const RING_HOURS = MAX_BASELINE_WEEKS * WEEK_HOURS + 24;
+/**
+ * 4 weeks back, plus the 23 extra hours a 24-hour window reaches behind its hour, plus the
+ * hour the rolling day sum drops (h − 696) — which must not yet share a slot with hour h.
+ */
+export const RING_HOURS = MAX_BASELINE_WEEKS * WEEK_HOURS + 25;
 
 export class SlidingCounter {
   private readonly tags: Int32Array;
@@ -90,6 +93,19 @@ export class HourRing {
     const i = mod(h, RING_HOURS);
     return this.tags[i] === h ? this.counts[i]! : 0;
   }
+
+  /** Sum over hours from..to (inclusive, at most RING_HOURS of them). */
+  sum(from: number, to: number): number {
+    const tags = this.tags;
+    const counts = this.counts;
+    let i = mod(from, RING_HOURS);
+    let s = 0;
+    for (let h = from; h <= to; h++) {
+      if (tags[i] === h) s += counts[i]!;
+      if (++i === RING_HOURS) i = 0;
+    }
+    return s;
+  }
 }
 
 export interface Baselines { hour: number; day: number }
@@ -103,18 +119,34 @@ export interface Baselines { hour: number; day: number }
  * Weeks are counted as 168 absolute hours, the same local hour of the week in any zone
  * without daylight saving (China has none).
  */
-export function baselinesAt(ring: HourRing, h: number, since: number, weeks: number): Baselines | null {
+/** The day sums of the previous call, per week back: the next hour adds one hour and drops one. */
+export interface BaselineRoll { h: number; since: number; daySums: number[] }
+export const newRoll = (): BaselineRoll => ({ h: Number.NaN, since: Number.NaN, daySums: [] });
+
+export function baselinesAt(ring: HourRing, h: number, since: number, weeks: number, roll?: BaselineRoll): Baselines | null {
   let hourSum = 0;
   let prevSum = 0;
   let daySum = 0;
   let n = 0;
+  // Hours a week or more back never change (the late horizon is under six days), so the
+  // previous hour's day sums can be rolled forward.
+  const rolling = roll !== undefined && roll.h === h - 1 && roll.since === since;
   for (let k = 1; k <= weeks; k++) {
     const base = h - k * WEEK_HOURS;
     if (base - 23 < since) break;
     hourSum += ring.get(base);
     prevSum += ring.get(base - 1);
-    for (let j = 0; j < 24; j++) daySum += ring.get(base - j);
+    let day: number;
+    if (rolling && roll.daySums.length >= k) day = roll.daySums[k - 1]! + ring.get(base) - ring.get(base - 24);
+    else day = ring.sum(base - 23, base);
+    if (roll) roll.daySums[k - 1] = day;
+    daySum += day;
     n++;
+  }
+  if (roll) {
+    roll.h = h;
+    roll.since = since;
+    roll.daySums.length = n;
   }
   if (n === 0) return null;
   return { hour: Math.max(hourSum, prevSum) / n, day: daySum / n };

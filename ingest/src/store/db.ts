@@ -27,6 +27,12 @@ export interface Db extends Queryable {
    * instances starting together (e.g. migrating) take turns instead of colliding.
    */
   withLock<T>(key: number, fn: (s: Session) => Promise<T>): Promise<T>;
+  /**
+   * Waits until this process holds a cluster-wide advisory lock, held on a connection of its
+   * own until released (or until the process dies and the server drops the session): how
+   * exactly one instance runs a singleton job while others stand by.
+   */
+  holdLock(key: number): Promise<{ release(): Promise<void> }>;
   /** Bulk-loads CSV rows with COPY (bulk loads and the ingest benchmark's yardstick). */
   copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
   close(): Promise<void>;

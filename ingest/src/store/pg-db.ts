@@ -55,6 +55,21 @@ export async function openPg(url: string, want: 'auto' | DbFlavor, poolSize = 8)
         client.release();
       }
     },
+    async holdLock(key) {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [key]);
+      } catch (err) {
+        client.release();
+        throw err;
+      }
+      return {
+        async release() {
+          await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+          client.release();
+        },
+      };
+    },
     async copyCsv(table, columns, csv) {
       const client = await pool.connect();
       try {

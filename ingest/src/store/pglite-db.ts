@@ -34,6 +34,8 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
     async execRaw(sql) { await pg.exec(sql); },
     // PGlite is a single connection inside this process: nobody else can interleave.
     withLock: (_key, fn) => fn({ query: base.query, execRaw: async (sql) => { await pg.exec(sql); } }),
+    // One process owns an embedded store: the lock is always free.
+    holdLock: async () => ({ release: async () => undefined }),
     async copyCsv(table, columns, csv) {
       // PGlite reads COPY input from its virtual /dev/blob device.
       await pg.query(`COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });

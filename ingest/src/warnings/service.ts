@@ -9,6 +9,7 @@ import { loadRulesConfig, watchRules, type WarningChange } from '@watchfloor/con
 import type { Region } from '@watchfloor/config/region';
 import { REPO_ROOT } from '@watchfloor/config/settings';
 import type { Pipeline } from '../pipeline/pipeline';
+import type { StoredRecord } from '../pipeline/types';
 import { RulesEngine, rulesRegionOf } from '../rules';
 import type { Db } from '../store/db';
 import { rulesHistory } from '../store/queries/rules-history';
@@ -27,8 +28,15 @@ export interface WarningService {
   stop(): void;
 }
 
+/** Where the engine's events come from: stored batches (embedded), or a consumer of every partition (deployed). */
+export type RecordFeed = (listener: (records: readonly StoredRecord[]) => Promise<void>) => () => void;
+
+export function storedFeed(pipeline: Pipeline): RecordFeed {
+  return (l) => pipeline.onStored((batch) => l(batch.records));
+}
+
 export async function startWarningService(opts: {
-  db: Db; region: Region; pipeline: Pipeline; tz: string; rulesDir?: string; sweepMs?: number; log: (l: string) => void; now?: () => number;
+  db: Db; region: Region; feed: RecordFeed; tz: string; rulesDir?: string; sweepMs?: number; log: (l: string) => void; now?: () => number;
 }): Promise<WarningService> {
   const now = opts.now ?? Date.now;
   const dir = opts.rulesDir ?? path.join(REPO_ROOT, 'config', 'rules');
@@ -53,7 +61,7 @@ export async function startWarningService(opts: {
   await emit(rebuilt, false);
   opts.log(`[rules] rebuilt from ${history.length} stored events in ${Date.now() - t0} ms; ${engine.stats().openWarnings} open warnings`);
 
-  const off = opts.pipeline.onStored((batch) => emit(engine.ingest(batch.records)));
+  const off = opts.feed((records) => emit(engine.ingest(records)));
   const timer = setInterval(() => void emit(engine.sweep(now())), opts.sweepMs ?? 30_000);
   timer.unref();
   const watcher = watchRules(dir, (cfg) => {
