@@ -47,7 +47,7 @@ const Env = z.object({
   /** Folder of the rules' thresholds (reloaded on change); default config/rules. */
   RULES_DIR: z.string().optional(),
   /** How often the rules' clocks are swept when no event arrives. */
-  RULES_SWEEP_SECONDS: z.coerce.number().min(0.2).max(3600).default(30),
+  RULES_SWEEP_SECONDS: z.coerce.number().min(0.2).max(3600).default(5),
   TZ_CENTER: z.string().default('Asia/Shanghai'),
   /** Largest HTTP ingest body, bytes. */
   INGEST_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),

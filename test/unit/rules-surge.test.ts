@@ -10,8 +10,10 @@ import type { CallCategory } from '@watchfloor/config/contracts';
 import type { StoredRecord } from '@watchfloor/ingest/pipeline/types';
 import { RulesEngine } from '@watchfloor/ingest/rules/engine';
 import { rulesRegionOf } from '@watchfloor/ingest/rules/region';
+import { baselinesAt, HourRing, newRoll, SlidingCounter } from '@watchfloor/ingest/rules/windows';
+import { mulberry32 } from '@watchfloor/ingest/simulator/random';
 import { tongguan } from '../support/region';
-import { at, callRec, config, DAY, engine, fold, gridOf, iso, MIN, TZ } from '../support/rules';
+import { at, callRec, caseRec, config, DAY, engine, gridOf, iso, MIN, TZ } from '../support/rules';
 
 const DAY0 = at('2026-11-19 00:00'); // a Thursday
 const G = gridOf(3);
@@ -135,4 +137,65 @@ test('category_surge: a category county-wide, below / at / above, in different g
   assert.equal(ch.at(-1)!.warning.figures.hourCount, 10);
   // No grid had enough calls for a grid surge.
   assert.equal(e.openWarnings().filter((w) => w.rule === 'grid_surge').length, 0);
+});
+
+test('the rolled-forward baseline sums equal a full recomputation, hour after hour (with late events)', () => {
+  const rng = mulberry32(3);
+  const ring = new HourRing();
+  const roll = newRoll();
+  const start = 500_000;
+  for (let h = start; h < start + 5 * 168; h++) {
+    const n = Math.floor(rng() * 4);
+    if (n) ring.add(h, n);
+    // Late events up to the late horizon (well under a week) keep arriving.
+    if (rng() < 0.3) ring.add(h - Math.floor(rng() * 100), 1);
+    for (const weeks of [4]) {
+      const full = baselinesAt(ring, h, start, weeks);
+      const rolled = baselinesAt(ring, h, start, weeks, roll);
+      assert.deepEqual(rolled, full, `hour ${h - start}`);
+    }
+  }
+});
+
+test('sliding counters count exactly the last N units, whatever the gaps', () => {
+  const rng = mulberry32(5);
+  const c = new SlidingCounter(60);
+  const log: number[] = [];
+  let u = 1000;
+  for (let i = 0; i < 5000; i++) {
+    u += rng() < 0.1 ? Math.floor(rng() * 120) : rng() < 0.5 ? 1 : 0;
+    const late = rng() < 0.2 ? u - Math.floor(rng() * 70) : u;
+    c.add(late);
+    if (late > u - 60) log.push(late);
+    const expect = log.filter((x) => x > u - 60 && x <= u).length;
+    assert.equal(c.countAt(u), expect);
+  }
+});
+
+test("a grid added by a region reload is new from then on: its town's baseline until it has its own", () => {
+  const full = rulesRegionOf(tongguan());
+  const without = new Map(full.grids);
+  without.delete(G.id);
+  const e = new RulesEngine({ region: { ...full, grids: without }, config: config(), tz: TZ });
+  const neighbours = [...full.grids].filter(([id, g]) => g.townCode === G.townCode && id !== G.id).slice(0, 20).map(([id]) => id);
+  // Four weeks of town history while the grid does not exist (its calls, if any, are not a grid's).
+  run(e, history('help', neighbours), -60);
+  e.setRegion(full);
+  const ch = run(e, burst([0, 5, 10, 15]), 20).filter((c) => c.warning.rule === 'grid_surge');
+  assert.equal(ch.length, 1);
+  assert.equal(ch[0]!.warning.figures.fallback, 1);
+});
+
+test('historyFrom: older events (an old open case) do not make missing weeks count as quiet ones', () => {
+  const old = caseRec({ caseId: 'OLD', changedAt: iso(DAY0 - 60 * DAY) });
+  // Only the last 8 days of calls are loaded (one week + the day window behind it): with
+  // history counted from the old case, weeks 2–4 would count as zeros.
+  const week = history('traffic', [G.id]).slice(-8);
+  const naive = engine();
+  run(naive, [old, ...week, ...burst([0, 5, 10, 15])], 20);
+  const told = new RulesEngine({ region: rulesRegionOf(tongguan()), config: config(), tz: TZ, historyFrom: DAY0 - 8 * DAY });
+  run(told, [old, ...week, ...burst([0, 5, 10, 15])], 20);
+  const b = (e: RulesEngine) => e.openWarnings().find((w) => w.rule === 'grid_surge')?.figures.hourBaseline;
+  assert.equal(b(told), 1, 'one week of history: the 10:00 baseline is 1 call');
+  assert.equal(b(naive), 0.25, 'counted as four weeks, three of them empty');
 });

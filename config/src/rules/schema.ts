@@ -88,7 +88,7 @@ export const RepeatDisputeConfig = z.strictObject({
   byPlace: z.strictObject({
     enabled,
     minCalls: z.number().int().min(2).default(3),
-    radiusMetres: z.number().positive().max(5000).default(100),
+    radiusMetres: z.number().min(10).max(5000).default(100),
     minDistinctCallers: z.number().int().min(1).default(2),
     clearBelow: z.number().int().min(1).default(2),
   }).refine((c) => c.clearBelow <= c.minCalls, 'clearBelow must not exceed minCalls').prefault({}),

@@ -43,6 +43,12 @@ export interface RulesEngineOptions {
   config: RulesConfig;
   /** The center's time zone (settings TZ_CENTER): working days are its local days. */
   tz: string;
+  /**
+   * From when the calls fed are complete (a rebuild that loads 29 days of calls but older
+   * events of still-open cases passes now − 29 days). Baselines only count weeks after it.
+   * Default: the first event's time.
+   */
+  historyFrom?: number;
 }
 
 export interface RulesEngineStats {
@@ -240,7 +246,7 @@ export class RulesEngine {
       if (!this.started) {
         // History (for baselines) begins with the first instant; hour ticks from the next boundary.
         this.started = true;
-        ctx.historyStart = at;
+        ctx.historyStart = Math.max(at, this.opts.historyFrom ?? -Infinity);
         this.timers.push({ at: (Math.floor(at / HOUR) + 1) * HOUR, seq: this.seq++, rule: null, key: 'hour' });
       }
       while (this.pending.size > 0 && this.pending.peekAt() === at) {

@@ -32,6 +32,8 @@ export async function storeWarningChanges(tx: Queryable, changes: readonly Warni
        -- A person's acknowledgement or hand resolution stands until the condition itself resolves.
        status = CASE WHEN w.status = 'resolved' THEN 'resolved'
                      WHEN excluded.status = 'resolved' THEN 'resolved'
+                     -- Yellow turning red calls for a new look, as the engine says: raised again.
+                     WHEN w.status = 'acknowledged' AND w.colour = 'yellow' AND excluded.colour = 'red' THEN 'raised'
                      WHEN w.status = 'acknowledged' THEN 'acknowledged' ELSE excluded.status END,
        resolved_at = coalesce(w.resolved_at, excluded.resolved_at)`,
     [

@@ -1,6 +1,6 @@
 /**
  * Runs the rules engine beside the pipeline: rebuilt from the store at start, fed every
- * stored batch, swept every 30 s so clocks run out without new events, reconfigured when
+ * stored batch, swept every few seconds so clocks run out without new events, reconfigured when
  * config/rules changes. Its changes are stored (with history) and handed to listeners
  * (the wall). Acknowledgements made by people are told to the engine as well.
  */
@@ -41,7 +41,9 @@ export async function startWarningService(opts: {
   const now = opts.now ?? Date.now;
   const dir = opts.rulesDir ?? path.join(REPO_ROOT, 'config', 'rules');
   const config = loadRulesConfig(dir);
-  const engine = new RulesEngine({ region: rulesRegionOf(opts.region), config, tz: opts.tz });
+  const since = now() - HISTORY_DAYS * DAY;
+  // Calls are complete from `since`; older events of still-open cases must not make the weeks before count as quiet ones.
+  const engine = new RulesEngine({ region: rulesRegionOf(opts.region), config, tz: opts.tz, historyFrom: since });
   const listeners = new Set<WarningListener>();
   // Changes are stored and announced one batch at a time, in order.
   let chain: Promise<void> = Promise.resolve();
@@ -55,14 +57,14 @@ export async function startWarningService(opts: {
   };
 
   const t0 = Date.now();
-  const history = await rulesHistory(opts.db, new Date(now() - HISTORY_DAYS * DAY));
+  const history = await rulesHistory(opts.db, new Date(since));
   const rebuilt = [...engine.ingest(history), ...engine.sweep(now())];
   // The rebuild re-derives warnings already stored: their state is refreshed, not their history repeated.
   await emit(rebuilt, false);
   opts.log(`[rules] rebuilt from ${history.length} stored events in ${Date.now() - t0} ms; ${engine.stats().openWarnings} open warnings`);
 
   const off = opts.feed((records) => emit(engine.ingest(records)));
-  const timer = setInterval(() => void emit(engine.sweep(now())), opts.sweepMs ?? 30_000);
+  const timer = setInterval(() => void emit(engine.sweep(now())), opts.sweepMs ?? 5_000);
   timer.unref();
   const watcher = watchRules(dir, (cfg) => {
     opts.log('[rules] config reloaded');

@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS warnings (
 );
 CREATE INDEX IF NOT EXISTS warnings_active ON warnings (raised_at DESC) WHERE status <> 'resolved';
 CREATE INDEX IF NOT EXISTS warnings_raised ON warnings (raised_at DESC);
+CREATE INDEX IF NOT EXISTS warnings_open_subject ON warnings (rule, subject) WHERE status <> 'resolved';
 
 CREATE TABLE IF NOT EXISTS warning_history (
   id         bigserial PRIMARY KEY,
