@@ -3,6 +3,7 @@ import { ScatterplotLayer } from '@deck.gl/layers';
 import { strings } from '@watchfloor/config/strings';
 import type { RegionData } from '../../wall/region-data';
 import { RISK } from '../../wall/theme';
+import { memoOn } from './memo';
 import type { WallLayerDef } from './types';
 
 type Cam = RegionData['cameras'][number];
@@ -13,11 +14,7 @@ export const camerasLayer: WallLayerDef = {
   label: strings.map.cameras,
   defaultVisible: false,
   build(ctx) {
-    let alerting = alertingCache.get(ctx.state.alerts);
-    if (!alerting) {
-      alerting = new Set(ctx.state.alerts.map((a) => a.cameraId));
-      alertingCache.set(ctx.state.alerts, alerting);
-    }
+    const alerting = memoOn(alertingCache, ctx.state.alerts, () => new Set(ctx.state.alerts.map((a) => a.cameraId)));
     const off = ctx.state.offlineCameras;
     const al = alerting;
     return new ScatterplotLayer<Cam>({

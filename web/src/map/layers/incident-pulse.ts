@@ -3,6 +3,7 @@ import { ScatterplotLayer } from '@deck.gl/layers';
 import { strings } from '@watchfloor/config/strings';
 import type { WallCall } from '@watchfloor/config/wall';
 import { PRIORITY } from '../../wall/theme';
+import { memoOn } from './memo';
 import type { WallLayerDef } from './types';
 
 const FRESH_MS = 3 * 60_000;
@@ -13,11 +14,17 @@ export const incidentPulseLayer: WallLayerDef = {
   label: strings.map.pulse,
   defaultVisible: true,
   build(ctx) {
-    let data = recent.get(ctx.state.incidents);
-    if (!data) {
-      data = ctx.state.incidents.filter((c) => ctx.now - c.t < FRESH_MS);
-      recent.set(ctx.state.incidents, data);
-    }
+    // The candidates are cached per incidents list (newest first, so the scan stops early);
+    // the final cut by the clock is redone each frame so a ring stops after its 3 minutes.
+    const candidates = memoOn(recent, ctx.state.incidents, () => {
+      const out: WallCall[] = [];
+      for (const c of ctx.state.incidents) {
+        if (ctx.now - c.t >= FRESH_MS) break;
+        out.push(c);
+      }
+      return out;
+    });
+    const data = candidates.filter((c) => ctx.now - c.t < FRESH_MS);
     if (data.length === 0) return null;
     const phase = (ctx.now % 1500) / 1500;
     return new ScatterplotLayer<WallCall>({

@@ -1,5 +1,6 @@
 /** Town names on the map, drawn by deck.gl from the system's CJK font (no glyph server offline). */
 import { TextLayer } from '@deck.gl/layers';
+import { memoOn } from './memo';
 import type { WallLayerDef } from './types';
 
 type Label = { name: string; position: [number, number] };
@@ -10,15 +11,11 @@ export const townLabelsLayer: WallLayerDef = {
   label: '', // always on: not offered as a toggle
   defaultVisible: true,
   build(ctx) {
-    let data = cache.get(ctx.region.towns);
-    if (!data) {
-      data = ctx.region.towns.features.map((f) => {
-        const ring = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0]! : f.geometry.coordinates[0]![0]!;
-        const [sx, sy] = ring.reduce(([x, y], [a, b]) => [x + a, y + b], [0, 0]);
-        return { name: f.properties.name, position: [sx / ring.length, sy / ring.length] as [number, number] };
-      });
-      cache.set(ctx.region.towns, data);
-    }
+    const data = memoOn(cache, ctx.region.towns, () => ctx.region.towns.features.map((f) => {
+      const ring = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0]! : f.geometry.coordinates[0]![0]!;
+      const [sx, sy] = ring.reduce(([x, y], [a, b]) => [x + a, y + b], [0, 0]);
+      return { name: f.properties.name, position: [sx / ring.length, sy / ring.length] as [number, number] };
+    }));
     return new TextLayer<Label>({
       id: 'town-labels',
       data,

@@ -3,6 +3,7 @@ import { ScatterplotLayer } from '@deck.gl/layers';
 import { strings } from '@watchfloor/config/strings';
 import type { WallUnit } from '@watchfloor/config/wall';
 import { UNIT } from '../../wall/theme';
+import { memoOn } from './memo';
 import type { WallLayerDef } from './types';
 
 type Row = WallUnit & { id: string };
@@ -13,11 +14,7 @@ export const unitsLayer: WallLayerDef = {
   label: strings.map.units,
   defaultVisible: true,
   build(ctx) {
-    let data = rows.get(ctx.state.units);
-    if (!data) {
-      data = Object.entries(ctx.state.units).filter(([, u]) => u.lon !== 0).map(([id, u]) => ({ ...u, id }));
-      rows.set(ctx.state.units, data);
-    }
+    const data = memoOn(rows, ctx.state.units, () => Object.entries(ctx.state.units).filter(([, u]) => u.lon !== 0).map(([id, u]) => ({ ...u, id })));
     return new ScatterplotLayer<Row>({
       id: 'units',
       data,

@@ -2,6 +2,7 @@
 import { GeoJsonLayer } from '@deck.gl/layers';
 import { strings } from '@watchfloor/config/strings';
 import { RISK } from '../../wall/theme';
+import { memoOn } from './memo';
 import type { WallLayerDef } from './types';
 
 type Feature = { properties: { code: string }; geometry: unknown };
@@ -12,16 +13,14 @@ export const warningOutlinesLayer: WallLayerDef = {
   label: strings.map.warnings,
   defaultVisible: true,
   build(ctx) {
-    let hit = cache.get(ctx.state.warnings);
-    if (!hit) {
+    const hit = memoOn(cache, ctx.state.warnings, () => {
       const colour = new Map<string, 'red' | 'yellow'>();
       for (const w of Object.values(ctx.state.warnings)) {
         if (colour.get(w.regionCode) !== 'red') colour.set(w.regionCode, w.colour);
       }
       const features = [...ctx.region.grids.features, ...ctx.region.towns.features].filter((f) => colour.has(f.properties.code)) as Feature[];
-      hit = { features, colour };
-      cache.set(ctx.state.warnings, hit);
-    }
+      return { features, colour };
+    });
     if (hit.features.length === 0) return null;
     const c = hit.colour;
     return new GeoJsonLayer({
