@@ -28,11 +28,22 @@ function withIncidentState(s: WallState, id: string, next: IncidentState): WallS
   return { ...s, incidents };
 }
 
+/** Ids of an incidents list, cached on the list (lists are never mutated, only replaced). */
+const idsOf = new WeakMap<readonly WallCall[], Set<string>>();
+function idSet(list: readonly WallCall[]): Set<string> {
+  let s = idsOf.get(list);
+  if (!s) idsOf.set(list, (s = new Set(list.map((c) => c.id))));
+  return s;
+}
+
 function applyCalls(s: WallState, items: WallCall[], tz: string): WallState {
-  const known = new Set(s.incidents.map((c) => c.id));
-  const fresh = items.filter((c) => !known.has(c.id) && c.t >= s.at - INCIDENT_WINDOW_MS);
+  const known = idSet(s.incidents);
+  const fresh = items.filter((c) => !known.has(c.id) && c.t >= s.at - INCIDENT_WINDOW_MS).sort((a, b) => b.t - a.t);
   if (fresh.length === 0) return s;
-  const incidents = [...fresh].sort((a, b) => b.t - a.t).concat(s.incidents).sort((a, b) => b.t - a.t).slice(0, MAX_INCIDENTS);
+  // Live calls are nearly always newer than all held: then a prepend keeps the order, no sort.
+  const newestHeld = s.incidents[0]?.t ?? -Infinity;
+  const merged = fresh[fresh.length - 1]!.t >= newestHeld ? fresh.concat(s.incidents) : fresh.concat(s.incidents).sort((a, b) => b.t - a.t);
+  const incidents = merged.length > MAX_INCIDENTS ? merged.slice(0, MAX_INCIDENTS) : merged;
   const gridCalls = { ...s.gridCalls };
   const f = { ...s.figures, callsByHourToday: s.figures.callsByHourToday.slice(), byCategoryToday: { ...s.figures.byCategoryToday } };
   for (const c of fresh) {

@@ -8,6 +8,7 @@ import type { WallLayerDef } from './types';
 
 const FRESH_MS = 3 * 60_000;
 const recent = new WeakMap<object, WallCall[]>();
+const perSecond = new WeakMap<object, { second: number; data: WallCall[] }>();
 
 export const incidentPulseLayer: WallLayerDef = {
   id: 'incident-pulse',
@@ -24,7 +25,14 @@ export const incidentPulseLayer: WallLayerDef = {
       }
       return out;
     });
-    const data = candidates.filter((c) => ctx.now - c.t < FRESH_MS);
+    // Re-cut once a second, not every frame: a new array makes deck.gl recompute its attributes.
+    const second = Math.floor(ctx.now / 1000);
+    const cut = memoOn(perSecond, candidates, () => ({ second, data: candidates.filter((c) => ctx.now - c.t < FRESH_MS) }));
+    if (cut.second !== second) {
+      cut.second = second;
+      cut.data = candidates.filter((c) => ctx.now - c.t < FRESH_MS);
+    }
+    const data = cut.data;
     if (data.length === 0) return null;
     const phase = (ctx.now % 1500) / 1500;
     return new ScatterplotLayer<WallCall>({

@@ -6,7 +6,7 @@ import { memoOn } from './memo';
 import type { WallLayerDef } from './types';
 
 type Feature = { properties: { code: string }; geometry: unknown };
-const cache = new WeakMap<object, { features: Feature[]; colour: Map<string, 'red' | 'yellow'> }>();
+const cache = new WeakMap<object, { data: { type: 'FeatureCollection'; features: Feature[] }; features: Feature[]; colour: Map<string, 'red' | 'yellow'> }>();
 
 export const warningOutlinesLayer: WallLayerDef = {
   id: 'warning-outlines',
@@ -19,13 +19,14 @@ export const warningOutlinesLayer: WallLayerDef = {
         if (colour.get(w.regionCode) !== 'red') colour.set(w.regionCode, w.colour);
       }
       const features = [...ctx.region.grids.features, ...ctx.region.towns.features].filter((f) => colour.has(f.properties.code)) as Feature[];
-      return { features, colour };
+      // The collection itself is kept too: a new object each build would make deck.gl re-tessellate.
+      return { data: { type: 'FeatureCollection', features }, features, colour };
     });
     if (hit.features.length === 0) return null;
     const c = hit.colour;
     return new GeoJsonLayer({
       id: 'warning-outlines',
-      data: { type: 'FeatureCollection', features: hit.features } as never,
+      data: hit.data as never,
       filled: false,
       stroked: true,
       lineWidthUnits: 'pixels',
