@@ -13,14 +13,8 @@
 import crypto from 'node:crypto';
 import type { RuleId, Warning, WarningChange, WarningColour } from '@watchfloor/config/rules';
 
-export interface WarningBody {
-  colour: WarningColour;
-  regionCode: string;
-  subject: string;
-  reason: string;
-  evidence: string[];
-  figures: Record<string, number>;
-}
+/** What a rule says about a subject; the book adds id, times and status. */
+export type WarningBody = Pick<Warning, 'colour' | 'regionCode' | 'subject' | 'reason' | 'evidence' | 'figures'>;
 
 export function warningId(rule: RuleId, subjectKey: string, start: number): string {
   return `${rule}-${crypto.createHash('sha256').update(`${rule}|${subjectKey}|${start}`).digest('hex').slice(0, 20)}`;
