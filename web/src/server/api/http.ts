@@ -59,3 +59,12 @@ export function requireToken(req: IncomingMessage, url: URL, accepted: readonly 
   const t = bearer(req, url, allowQuery);
   if (!t || !accepted.some((a) => safeEqual(a, t))) throw new HttpError(401, 'missing or wrong bearer token');
 }
+
+/** An optional ISO-8601 query parameter: null when absent or empty, a 400 naming it when malformed. */
+export function timeParam(url: URL, name: string): Date | null {
+  const v = url.searchParams.get(name);
+  if (v === null || v === '') return null;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new HttpError(400, `${name} is not an ISO-8601 time`);
+  return new Date(t);
+}

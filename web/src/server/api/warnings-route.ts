@@ -8,17 +8,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Runtime } from '@watchfloor/ingest/runtime';
 import { actOnWarning, listWarnings, type WarningFilter, type WarningRow } from '@watchfloor/ingest/store/warnings';
-import { HttpError, readBody, requireToken, sendJson } from './http';
+import { HttpError, readBody, requireToken, sendJson, timeParam } from './http';
 
 const Filter = z.enum(['open', 'acknowledged', 'resolved', 'active', 'all']);
 const HandBody = z.object({ note: z.string().max(2000).optional(), by: z.string().min(1).max(128).optional() });
 
-function time(v: string | null, name: string): Date | null {
-  if (!v) return null;
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new HttpError(400, `${name} is not an ISO-8601 time`);
-  return new Date(t);
-}
 
 /** What the API shows of a warning: the contract of the issue, plus its figures and acknowledgement. */
 function view(w: WarningRow) {
@@ -34,7 +28,7 @@ export function createWarningsRoute(rt: Runtime, onHandAction: (w: WarningRow) =
     if (rest === '' && req.method === 'GET') {
       const f = Filter.safeParse(url.searchParams.get('status') ?? 'active');
       if (!f.success) throw new HttpError(400, 'status must be open, acknowledged, resolved, active or all');
-      const rows = await listWarnings(rt.db, f.data as WarningFilter, { from: time(url.searchParams.get('from'), 'from'), to: time(url.searchParams.get('to'), 'to') });
+      const rows = await listWarnings(rt.db, f.data as WarningFilter, { from: timeParam(url, 'from'), to: timeParam(url, 'to') });
       sendJson(res, 200, rows.map(view));
       return;
     }
