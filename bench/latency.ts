@@ -41,7 +41,8 @@ import { Worker } from 'node:worker_threads';
 import { call } from '../test/support/events';
 import type { ClientCounters, ClientsInput, ClientsResult } from './lib/latency-clients';
 import { median, writeResult } from './lib/results';
-import { groupCpuSeconds, machineCpuSeconds, startBenchServer, type BenchServer } from './lib/server';
+import { startServer, type RunningServer } from '../test/support/server';
+import { groupCpuSeconds, machineCpuSeconds } from './lib/server';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
@@ -66,7 +67,7 @@ function dist(xs: Float64Array): Dist {
 }
 
 interface Timing { prepareMs: number; storeMs: number; listenersMs: number; batches: number; accepted: number }
-async function pipelineTiming(server: BenchServer): Promise<Timing> {
+async function pipelineTiming(server: RunningServer): Promise<Timing> {
   const h = (await (await fetch(`${server.url}/api/health`)).json()) as { pipeline: { timing: Omit<Timing, 'batches' | 'accepted'>; batches: number; accepted: number } };
   return { ...h.pipeline.timing, batches: h.pipeline.batches, accepted: h.pipeline.accepted };
 }
@@ -130,11 +131,11 @@ async function runOnce(run: number): Promise<RunResult> {
   const total = batches * PER_BATCH;
   const sentAt = new Float64Array(total).fill(Number.NaN);
   const answeredAt = new Float64Array(total).fill(Number.NaN);
-  let server: BenchServer | null = null;
+  let server: RunningServer | null = null;
   let worker: Worker | null = null;
   try {
     // Ready means data plane and pages: Next.js preparing would otherwise eat the warm-up's CPU.
-    server = await startBenchServer({ DATA_DIR: dataDir, SIMULATE: '0', WALL_TOKEN: wallToken, INGEST_TOKEN: ingestToken });
+    server = await startServer({ DATA_DIR: dataDir, SIMULATE: '0', WALL_TOKEN: wallToken, INGEST_TOKEN: ingestToken }, { readyTimeoutMs: 600_000, waitForPages: true });
     const srv = server;
 
     worker = startClients({ url: srv.url, token: wallToken, clients: CLIENTS, idPrefix, capacity: total, deflate: DEFLATE });

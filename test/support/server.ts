@@ -4,7 +4,21 @@ import net from 'node:net';
 import { REPO_ROOT } from '@watchfloor/config/settings';
 import { waitFor } from './wait';
 
-export interface RunningServer { url: string; port: number; output: () => string; stop(signal?: NodeJS.Signals): Promise<number | null> }
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** The process group of `npm start` and everything under it (for CPU accounting). */
+  pgid: number;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface StartServerOptions {
+  port?: number;
+  readyTimeoutMs?: number;
+  /** Also wait for the pages (Next.js prepares after the data plane), not only /api/health. */
+  waitForPages?: boolean;
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -17,7 +31,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(env: Record<string, string>, opts: { port?: number; readyTimeoutMs?: number } = {}): Promise<RunningServer> {
+export async function startServer(env: Record<string, string>, opts: StartServerOptions = {}): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
   let out = '';
   // `npm start` itself, detached into its own process group so stop() reaches tsx and node below npm.
@@ -30,7 +44,7 @@ export async function startServer(env: Record<string, string>, opts: { port?: nu
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const url = `http://127.0.0.1:${port}`;
   const server: RunningServer = {
-    url, port, output: () => out,
+    url, port, pgid: child.pid!, output: () => out,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null) return child.exitCode;
       try { process.kill(-child.pid!, signal); } catch { /* already gone */ }
@@ -41,10 +55,15 @@ export async function startServer(env: Record<string, string>, opts: { port?: nu
     },
   };
   try {
-    await waitFor(`${url}/api/health to answer 200`, async () => {
-      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-      return (await fetch(`${url}/api/health`)).status;
-    }, (s) => s === 200, opts.readyTimeoutMs ?? 180_000, 300);
+    // A server that exits while starting (a failed build in prestart, say) fails at once
+    // instead of being polled until the deadline.
+    const died = exited.then((code) => { throw new Error(`server exited with ${code} while starting`); });
+    const ready = waitFor(`${url}/api/health to answer 200${opts.waitForPages ? ' and the pages' : ''}`, async () => {
+      const status = (await fetch(`${url}/api/health`)).status;
+      return status === 200 && (!opts.waitForPages || out.includes('[web] pages ready'));
+    }, (ok) => ok, opts.readyTimeoutMs ?? 180_000, 300);
+    await Promise.race([ready, died]);
+    died.catch(() => undefined);
   } catch (err) {
     await server.stop('SIGKILL');
     throw new Error(`${(err as Error).message}\n--- server output ---\n${out.slice(-4000)}`);
