@@ -132,8 +132,10 @@ describe('deployed mode: Kafka, ingest process, web process', () => {
     const now = Date.now();
     const burst = Array.from({ length: 8 }, (_, i) => call({ receivedAt: new Date(now - (i + 1) * 45_000).toISOString(), location: { lon: g.point!.lon, lat: g.point!.lat } }));
     await producer.send({ topic: `${prefix}police.calls`, messages: burst.map((c) => ({ key: c.id, value: JSON.stringify(c) })) });
-    const w = await waitFor('grid_surge on the wall', async () => [...wallWarnings.values()].find((x) => x.rule === 'grid_surge' && x.regionCode === g.props.code),
-      (x) => x !== undefined, 60_000, 100);
+    // The burst may arrive over several batches: the warning is raised yellow at 4 calls and
+    // turns red at 6, so wait for the wall to show its latest colour.
+    const w = await waitFor('grid_surge on the wall, red', async () => [...wallWarnings.values()].find((x) => x.rule === 'grid_surge' && x.regionCode === g.props.code),
+      (x) => x?.colour === 'red', 60_000, 100);
     assert.equal(w!.colour, 'red');
     const listed = (await (await fetch(`${web.url}/api/warnings?status=active`)).json()) as { id: string; rule: string }[];
     assert.ok(listed.some((x) => x.id === w!.id), 'the warning is stored and listed by the web process');
