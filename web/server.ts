@@ -12,12 +12,9 @@ import next from 'next';
 import { devDefaultsInUse, loadSettings } from '@watchfloor/config/settings';
 import { startRuntime, type Runtime } from '@watchfloor/ingest/runtime';
 import { startSimulator, type Simulator } from '@watchfloor/ingest/simulator/simulator';
-import { toWallDelta, warningsDelta } from '@watchfloor/ingest/live/wall-deltas';
 import { createApi } from './src/server/api/router';
 import { startGateway } from './src/server/live/gateway';
 import { startWallHub, toWallWarning, type WallHub } from './src/server/live/wall-hub';
-import { consumeWallDeltas, publishWallDelta } from '@watchfloor/ingest/live/wall-delta-topic';
-import type { WallDeltaBody } from '@watchfloor/config/wall';
 import { sendJson } from './src/server/api/http';
 
 const log = (l: string) => console.log(`${new Date().toISOString()} ${l}`);
@@ -28,7 +25,6 @@ let runtime: Runtime | null = null;
 let simulator: Simulator | null = null;
 let hub: WallHub | null = null;
 let gateway: ReturnType<typeof startGateway> | null = null;
-let stopDeltaTail: (() => Promise<void>) | null = null;
 let api: ReturnType<typeof createApi> | null = null;
 let nextHandle: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
 let startError: string | null = null;
@@ -61,25 +57,14 @@ async function main(): Promise<void> {
   for (const d of devDefaultsInUse(settings)) log(`[web] development default in use: ${d} (set it in the environment for production)`);
 
   runtime = await startRuntime(settings, { consume: settings.ingestInWeb, log });
-  const wallHub = await startWallHub({ db: runtime.db, region: runtime.region, tz: settings.TZ_CENTER, log });
+  const wallHub = await startWallHub({ db: runtime.db, region: runtime.region, tz: settings.TZ_CENTER, deltas: runtime.deltas, log });
   hub = wallHub;
-  if (runtime.kafka) {
-    const tail = await consumeWallDeltas(runtime.kafka, { topicPrefix: settings.KAFKA_TOPIC_PREFIX, groupPrefix: settings.KAFKA_GROUP_ID, onBody: wallHub.publish, log });
-    stopDeltaTail = tail.stop;
-  } else {
-    runtime.pipeline.onStored((batch) => wallHub.publish(toWallDelta(batch)));
-  }
   gateway = startGateway(server, wallHub, { tokens: [settings.WALL_TOKEN, settings.ADMIN_TOKEN] });
   const rt = runtime;
-  // What this process changes (hand actions on warnings) reaches every web instance: through
-  // Kafka when deployed, straight to the hub when embedded.
-  const broadcast = (body: WallDeltaBody) => {
-    if (rt.kafka) publishWallDelta(rt.publisher, body).catch((err: Error) => log(`[wall] delta publish failed: ${err.message}`));
-    else wallHub.publish(body);
-  };
   api = createApi(runtime, log, {
     onWarningChanged: (w) => {
-      broadcast({ type: 'warnings', items: [toWallWarning(w)] });
+      // Through the sink, so that every web instance's screens hear of it.
+      rt.deltas.publish({ type: 'warnings', items: [toWallWarning(w)] }).catch((err: Error) => log(`[wall] delta publish failed: ${err.message}`));
       if (w.status === 'acknowledged') rt.warnings?.acknowledge(w.id, w.acknowledgedBy ?? 'admin');
     },
   });
@@ -92,8 +77,7 @@ async function main(): Promise<void> {
   void (async () => {
     await simulator?.backfilled;
     await runtime.bus?.idle();
-    const w = await runtime.startRules();
-    if (w && !runtime.kafka) w.onChanges((changes) => wallHub.publish(warningsDelta(changes)));
+    await runtime.startRules();
   })().catch((err: Error) => log(`[rules] start failed: ${err.message}`));
 
   const app = next({ dev: false, dir: webDir, hostname: 'localhost', port });
@@ -113,8 +97,7 @@ async function shutdown(signal: string): Promise<void> {
   server.close();
   server.closeAllConnections();
   await simulator?.stop();
-  await stopDeltaTail?.().catch(() => undefined);
-  hub?.stop();
+  await hub?.stop();
   await gateway?.close().catch(() => undefined);
   await runtime?.stop();
   process.exit(0);

@@ -9,7 +9,7 @@ import type { Settings } from '@watchfloor/config/settings';
 import type { Kafka } from 'kafkajs';
 import { createInProcessBus, type InProcessBus } from './bus/in-process-bus';
 import { createKafka, ensureTopics } from './kafka/client';
-import { publishWallDelta, WALL_DELTA_TOPIC } from './live/wall-delta-topic';
+import { kafkaDeltaSink, localDeltaSink, WALL_DELTA_TOPIC, type DeltaSink } from './live/delta-sink';
 import { toWallDelta, warningsDelta } from './live/wall-deltas';
 import { startWarningService, storedFeed, type WarningService } from './warnings/service';
 import type { StoredRecord } from './pipeline/types';
@@ -33,6 +33,8 @@ export interface Runtime {
   region: Region;
   pipeline: Pipeline;
   publisher: Publisher;
+  /** Wall deltas: published by whatever stores or changes something, read by the web's hub. */
+  deltas: DeltaSink;
   bus: InProcessBus | null;
   kafka: Kafka | null;
   /** The rules engine, once startRules() ran in a process that consumes events (null otherwise). */
@@ -77,16 +79,19 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
   let bus: InProcessBus | null = null;
   let kafka: Kafka | null = null;
   let publisher: Publisher;
+  let deltas: DeltaSink;
   let source: EventSource | null = null;
   if (settings.embeddedBus) {
     bus = createInProcessBus({ onError: (t, err) => log(`[bus] ${t}: ${err.message}`) });
     publisher = busPublisher(bus);
+    deltas = localDeltaSink();
     if (opts.consume) source = busSource(bus);
   } else {
     kafka = createKafka({ brokers: settings.KAFKA_BROKERS!, clientId: settings.KAFKA_CLIENT_ID });
     const prefix = settings.KAFKA_TOPIC_PREFIX;
     await ensureTopics(kafka, [...TOPICS, DEAD_LETTER_TOPIC, WALL_DELTA_TOPIC].map((t) => prefix + t));
     publisher = await kafkaPublisher(kafka, prefix);
+    deltas = kafkaDeltaSink(kafka, publisher, { topicPrefix: prefix, groupPrefix: settings.KAFKA_GROUP_ID, log });
     if (opts.consume) source = kafkaSource(kafka, { groupId: settings.KAFKA_GROUP_ID, topicPrefix: prefix });
   }
 
@@ -96,8 +101,7 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
     publishDeadLetters: (letters) => publisher.send(DEAD_LETTER_TOPIC, letters.map((l) => ({ ...l, at: new Date().toISOString() }))),
     log,
   });
-  // In deployed mode what any instance stores reaches every web instance through Kafka.
-  if (kafka) pipeline.onStored((batch) => publishWallDelta(publisher, toWallDelta(batch)));
+  pipeline.onStored((batch) => deltas.publish(toWallDelta(batch)));
   if (source) await source.start((topic, msgs, src) => pipeline.process(topic, msgs, src));
 
   async function health(): Promise<Health> {
@@ -160,12 +164,12 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
     return service;
   }
   const rt: Runtime = {
-    settings, db, region, pipeline, publisher, bus, kafka, health,
+    settings, db, region, pipeline, publisher, deltas, bus, kafka, health,
     warnings: null,
     startRules() {
       rules ??= (opts.consume && settings.RULES ? startRulesHere() : Promise.resolve(null)).then((w) => {
         rt.warnings = w;
-        if (kafka && w) w.onChanges((changes) => publishWallDelta(publisher, warningsDelta(changes)));
+        w?.onChanges((changes) => deltas.publish(warningsDelta(changes)));
         return w;
       });
       return rules;

@@ -7,36 +7,10 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
 import { io } from 'socket.io-client';
-import { apply, type WallDelta, type WallDeltaBody, type WallState } from '@watchfloor/config/wall';
+import { apply, type WallDelta, type WallState } from '@watchfloor/config/wall';
 import { startGateway } from '../../web/src/server/live/gateway';
-import type { WallHub } from '../../web/src/server/live/wall-hub';
+import { memoryHub } from '../support/memory-hub';
 import { waitFor } from '../support/wait';
-
-function memoryHub(): WallHub & { burst(n: number): void } {
-  let state: WallState = {
-    epoch: 'test', seq: 0, at: Date.now(), newestEventAt: null, incidents: [], gridCalls: {}, cases: {}, units: {}, offlineCameras: {}, alerts: [], warnings: {},
-    figures: { dayStart: 0, callsToday: 0, callsSameTimeLastWeek: 0, callsByHourToday: Array(24).fill(0), callsByHourLastWeek: Array(24).fill(0), byCategoryToday: {}, resolutionRate30d: null, camerasTotal: 0, gridCalls7d: {}, gridAlerts24h: {} },
-  };
-  const listeners = new Set<(d: WallDelta) => void>();
-  const log: WallDelta[] = [];
-  const publish = (body: WallDeltaBody) => {
-    const d = { ...body, seq: state.seq + 1, at: Date.now() } as WallDelta;
-    state = apply(state, d, 'Asia/Shanghai');
-    log.push(d);
-    listeners.forEach((l) => l(d));
-  };
-  return {
-    epoch: 'test',
-    snapshot: () => state,
-    since: (seq) => log.filter((d) => d.seq > seq),
-    publish,
-    onDelta(l) { listeners.add(l); return () => listeners.delete(l); },
-    stop() {},
-    burst(n) {
-      for (let i = 0; i < n; i++) publish({ type: 'calls', items: [{ id: `c${state.seq}`, t: Date.now(), category: 'help', priority: 3, lon: 110, lat: 34, gridId: null, townCode: null, state: 'received' }] });
-    },
-  };
-}
 
 test('a screen that falls behind is dropped to one fresh snapshot, and stays consistent', async () => {
   const server = http.createServer();

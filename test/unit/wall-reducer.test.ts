@@ -15,14 +15,30 @@ function empty(): WallState {
 const c = (id: string, minutes: number, grid = 'g1'): WallCall => ({ id, t: T0 + minutes * 60_000, category: 'traffic', priority: 2, lon: 110.3, lat: 34.5, gridId: grid, townCode: 't', state: 'received' });
 
 test('calls: newest first whatever the arrival order, each counted once', () => {
-  let s = apply(empty(), { seq: 1, at: T0, type: 'calls', items: [c('a', 1), c('b', 3)] }, TZ);
-  s = apply(s, { seq: 2, at: T0, type: 'calls', items: [c('late', 2)] }, TZ);
-  s = apply(s, { seq: 3, at: T0, type: 'calls', items: [c('b', 3), c('d', 4)] }, TZ);
+  const at = T0 + 5 * 60_000;
+  let s = apply(empty(), { seq: 1, at, type: 'calls', items: [c('a', 1), c('b', 3)] }, TZ);
+  s = apply(s, { seq: 2, at, type: 'calls', items: [c('late', 2)] }, TZ);
+  s = apply(s, { seq: 3, at, type: 'calls', items: [c('b', 3), c('d', 4)] }, TZ);
   assert.deepEqual(s.incidents.map((x) => x.id), ['d', 'b', 'late', 'a']);
   assert.equal(s.figures.callsToday, 4);
   assert.equal(s.gridCalls.g1, 4);
   assert.equal(s.figures.callsByHourToday[10], 4);
   assert.equal(s.newestEventAt, T0 + 4 * 60_000);
+});
+
+test('data age counts only events at or before the server clock: a device running ahead cannot hide 数据中断', () => {
+  let s = apply(empty(), { seq: 1, at: T0, type: 'calls', items: [c('now', 0)] }, TZ);
+  s = apply(s, { seq: 2, at: T0 + 1000, type: 'calls', items: [c('ahead', 10)] }, TZ);
+  s = apply(s, { seq: 3, at: T0 + 2000, type: 'units', items: [{ unitId: 'u', t: T0 + 3_600_000, status: 'available', lon: 110, lat: 34, incidentId: null }] }, TZ);
+  assert.equal(s.newestEventAt, T0, 'the events ahead are held, but say nothing of freshness');
+  assert.deepEqual(s.incidents.map((x) => x.id), ['ahead', 'now']);
+});
+
+test('an alert a delta repeats (already in the snapshot) is held once', () => {
+  const a = { id: 'al1', t: T0, type: 'crowd' as const, cameraId: 'cam1', gridId: 'g1', lon: 110, lat: 34 };
+  let s = apply(empty(), { seq: 1, at: T0, type: 'alerts', items: [a] }, TZ);
+  s = apply(s, { seq: 2, at: T0, type: 'alerts', items: [a, { ...a, id: 'al2' }] }, TZ);
+  assert.deepEqual(s.alerts.map((x) => x.id).sort(), ['al1', 'al2']);
 });
 
 test('a delta at or below the state sequence is never applied twice', () => {

@@ -63,7 +63,9 @@ export function apply(s: WallState, d: WallDelta, tz: string): WallState {
   if (d.seq <= s.seq) return s;
   let next: WallState = s;
   let newest = s.newestEventAt;
-  const seen = (t: number) => { if (newest === null || t > newest) newest = t; };
+  // An event stamped ahead of the server's clock says nothing about how fresh the feeds are:
+  // counted, it would show "0 秒前" and hide the 数据中断 banner until that time comes.
+  const seen = (t: number) => { if (t <= d.at && (newest === null || t > newest)) newest = t; };
   switch (d.type) {
     case 'calls':
       d.items.forEach((c) => seen(c.t));
@@ -89,6 +91,8 @@ export function apply(s: WallState, d: WallDelta, tz: string): WallState {
     }
     case 'alerts': {
       const offline = { ...s.offlineCameras };
+      // A delta may repeat what the snapshot already holds (subscribed before it loaded).
+      const held = new Set(s.alerts.map((a) => a.id));
       const fresh = [];
       for (const a of d.items) {
         seen(a.t);
@@ -97,7 +101,7 @@ export function apply(s: WallState, d: WallDelta, tz: string): WallState {
         } else {
           // Any other alert proves the camera is sending again.
           if (offline[a.cameraId] !== undefined && offline[a.cameraId]! <= a.t) delete offline[a.cameraId];
-          if (a.t >= s.at - ALERT_WINDOW_MS) fresh.push(a);
+          if (a.t >= s.at - ALERT_WINDOW_MS && !held.has(a.id)) { held.add(a.id); fresh.push(a); }
         }
       }
       const alerts = fresh.length ? [...fresh, ...s.alerts].sort((a, b) => b.t - a.t).slice(0, MAX_ALERTS) : s.alerts;

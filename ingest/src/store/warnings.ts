@@ -3,11 +3,11 @@
  * by a person survives the engine's later updates), every step is kept in
  * warning_history, and people acknowledge or resolve by hand through here.
  */
-import type { Warning, WarningChange } from '@watchfloor/config/rules';
+import { RuleId, WarningColour, type Warning, type WarningChange } from '@watchfloor/config/rules';
 import type { Queryable } from './db';
 
 export interface WarningRow {
-  id: string; rule: string; colour: string; regionCode: string; subject: string; reason: string; evidence: string[];
+  id: string; rule: RuleId; colour: WarningColour; regionCode: string; subject: string; reason: string; evidence: string[];
   figures: Record<string, number>; raisedAt: string; updatedAt: string; status: Warning['status'];
   resolvedAt: string | null; acknowledgedAt: string | null; acknowledgedBy: string | null; note: string | null;
 }
@@ -59,7 +59,8 @@ type Raw = {
 function toRow(r: Raw): WarningRow {
   const d = (x: Date | null) => (x ? new Date(x).toISOString() : null);
   return {
-    id: r.id, rule: r.rule, colour: r.colour, regionCode: r.region_code, subject: r.subject, reason: r.reason, evidence: r.evidence ?? [],
+    // Checked on the way out: the table's text columns hold codes that config/ defines.
+    id: r.id, rule: RuleId.parse(r.rule), colour: WarningColour.parse(r.colour), regionCode: r.region_code, subject: r.subject, reason: r.reason, evidence: r.evidence ?? [],
     figures: typeof r.figures === 'string' ? (JSON.parse(r.figures) as Record<string, number>) : r.figures,
     raisedAt: d(r.raised_at)!, updatedAt: d(r.updated_at)!, status: r.status, resolvedAt: d(r.resolved_at),
     acknowledgedAt: d(r.acknowledged_at), acknowledgedBy: r.acknowledged_by, note: r.ack_note,

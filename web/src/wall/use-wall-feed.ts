@@ -7,7 +7,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { apply, prune, type WallDelta, type WallState } from '@watchfloor/config/wall';
+import { WALL_EVENTS, WALL_PROTOCOL_VERSION, apply, prune, type Hello, type Tick, type WallDelta, type WallState } from '@watchfloor/config/wall';
 
 export interface WallFeed {
   state: WallState | null;
@@ -36,7 +36,8 @@ export function useWallFeed(token: string, tz: string): WallFeed {
     const socket: Socket = io({ auth: { token }, transports: ['websocket'], reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
     const hello = () => {
       const s = stateRef.current;
-      socket.emit('hello', s ? { epoch: s.epoch, seq: s.seq } : {});
+      const h: Hello = s ? { v: WALL_PROTOCOL_VERSION, epoch: s.epoch, seq: s.seq } : { v: WALL_PROTOCOL_VERSION };
+      socket.emit(WALL_EVENTS.hello, h);
     };
     const take = (d: WallDelta) => {
       const s = stateRef.current;
@@ -50,11 +51,17 @@ export function useWallFeed(token: string, tz: string): WallFeed {
     socket.on('connect', () => { connected = true; error = null; lastContact = Date.now(); hello(); render(); });
     socket.on('disconnect', () => { connected = false; render(); });
     socket.on('connect_error', (e: Error) => { error = e.message; render(); });
-    socket.on('snapshot', (s: WallState) => { stateRef.current = s; lastContact = Date.now(); render(); });
-    socket.on('delta', (d: WallDelta) => { take(d); lastContact = Date.now(); render(); });
-    socket.on('deltas', (ds: WallDelta[]) => { ds.forEach(take); lastContact = Date.now(); render(); });
-    socket.on('tick', (t: { at: number; seq: number; epoch: string }) => {
+    // The server was upgraded under this page: only a reload brings code that reads it right.
+    socket.on(WALL_EVENTS.upgrade, () => window.location.reload());
+    socket.on(WALL_EVENTS.snapshot, (s: WallState) => { stateRef.current = s; lastContact = Date.now(); render(); });
+    socket.on(WALL_EVENTS.delta, (d: WallDelta) => { take(d); lastContact = Date.now(); render(); });
+    socket.on(WALL_EVENTS.deltas, (ds: WallDelta[]) => { ds.forEach(take); lastContact = Date.now(); render(); });
+    socket.on(WALL_EVENTS.tick, (t: Tick) => {
       lastContact = Date.now();
+      if (t.v !== WALL_PROTOCOL_VERSION) {
+        window.location.reload();
+        return;
+      }
       const s = stateRef.current;
       if (!s || t.epoch !== s.epoch || t.seq > s.seq + 50) hello();
       render();

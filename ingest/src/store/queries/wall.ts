@@ -105,8 +105,9 @@ export async function wallCameras(db: Queryable, now: Date): Promise<{ offline: 
 
 export async function newestEventTime(db: Queryable): Promise<number | null> {
   const { rows } = await db.query<{ t: Date | null }>(
-    `SELECT greatest((SELECT max(received_at) FROM calls), (SELECT max(occurred_at) FROM alerts),
-                     (SELECT max(changed_at) FROM case_events), (SELECT max(at) FROM unit_events)) AS t`,
+    // At or before now only: see the reducer's data age.
+    `SELECT greatest((SELECT max(received_at) FROM calls WHERE received_at <= now()), (SELECT max(occurred_at) FROM alerts WHERE occurred_at <= now()),
+                     (SELECT max(changed_at) FROM case_events WHERE changed_at <= now()), (SELECT max(at) FROM unit_events WHERE at <= now())) AS t`,
   );
   const t = rows[0]?.t;
   return t ? new Date(t).getTime() : null;

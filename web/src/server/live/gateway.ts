@@ -1,16 +1,14 @@
 /**
- * socket.io gateway for the wall. Protocol:
- *   client → `hello` { epoch?, seq? }       (on every (re)connect)
- *   server → `snapshot` WallState            (when it cannot resume, or on request)
- *   server → `deltas` WallDelta[]            (what was missed, in order)
- *   server → `delta` WallDelta               (live, in order)
- *   server → `tick` { at, seq, epoch }       (every 5 s: lets a screen tell "quiet" from "cut off")
+ * socket.io gateway for the wall; the protocol is config/src/wall/protocol.ts.
  * A client whose socket buffer grows past a bound stops receiving deltas and gets one
  * fresh snapshot once its buffer drains: a slow screen costs the server bounded memory.
+ * Hellos are answered at most once per HELLO_MIN_INTERVAL_MS per socket (the latest wins),
+ * and never while an earlier answer still sits unsent in the socket's buffers: a client that
+ * spams hello gets one snapshot at a time, not a queue of them.
  */
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { WallDelta } from '@watchfloor/config/wall';
+import { HELLO_MIN_INTERVAL_MS, Hello, WALL_EVENTS, WALL_PROTOCOL_VERSION, type Tick, type WallDelta } from '@watchfloor/config/wall';
 import type { WallHub } from './wall-hub';
 
 export interface GatewayOptions {
@@ -20,7 +18,33 @@ export interface GatewayOptions {
   tickMs?: number;
 }
 
-interface ClientState { ready: boolean; lagging: boolean }
+interface ClientState {
+  ready: boolean;
+  lagging: boolean;
+  /** The latest hello not answered yet. */
+  pending: Hello | null;
+  lastAnswerAt: number;
+  timer: NodeJS.Timeout | null;
+}
+
+/**
+ * What a socket has not yet handed to the network: packets in engine.io's write buffer and,
+ * on websocket, bytes in the ws socket's own. Both are private fields (engine.io keeps no cap
+ * and offers no measure), read defensively so a library change degrades to "nothing pending".
+ */
+function unsent(socket: Socket): { packets: number; bytes: number } {
+  const conn: unknown = socket.conn;
+  const field = (o: unknown, k: string): unknown => (typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[k] : undefined);
+  const buf = field(conn, 'writeBuffer');
+  const bytes = field(field(field(conn, 'transport'), 'socket'), 'bufferedAmount');
+  return { packets: Array.isArray(buf) ? buf.length : 0, bytes: typeof bytes === 'number' ? bytes : 0 };
+}
+
+/** More than live deltas leave behind between two flushes: an earlier snapshot is still on its way. */
+function stillSending(socket: Socket): boolean {
+  const u = unsent(socket);
+  return u.packets > 16 || u.bytes > 256 * 1024;
+}
 
 /** Screens that are up to date: a delta is encoded once for the whole room, not once per socket. */
 const LIVE = 'live';
@@ -48,47 +72,74 @@ export function startGateway(server: http.Server, hub: WallHub, opts: GatewayOpt
   const sendSnapshot = (socket: Socket, st: ClientState) => {
     st.lagging = false;
     st.ready = true;
-    socket.emit('snapshot', hub.snapshot());
+    socket.emit(WALL_EVENTS.snapshot, hub.snapshot());
     void socket.join(LIVE);
   };
 
-  io.on('connection', (socket) => {
-    const st: ClientState = { ready: false, lagging: false };
-    clients.set(socket, st);
-    socket.on('hello', (msg: unknown) => {
-      const m = (msg ?? {}) as { epoch?: unknown; seq?: unknown };
-      if (m.epoch === hub.epoch && typeof m.seq === 'number') {
-        const missed = hub.since(m.seq);
-        if (missed) {
-          st.ready = true;
-          if (missed.length) socket.emit('deltas', missed);
-          void socket.join(LIVE);
-          return;
-        }
+  const answer = (socket: Socket, st: ClientState, m: Hello) => {
+    if (m.epoch === hub.epoch && m.seq !== undefined) {
+      const missed = hub.since(m.seq);
+      if (missed) {
+        st.ready = true;
+        if (missed.length) socket.emit(WALL_EVENTS.deltas, missed);
+        void socket.join(LIVE);
+        return;
       }
-      sendSnapshot(socket, st);
+    }
+    sendSnapshot(socket, st);
+  };
+
+  /** Answers the pending hello as soon as the interval has passed and the socket has sent what it had. */
+  const serveHello = (socket: Socket, st: ClientState) => {
+    if (st.timer || !st.pending || !socket.connected) return;
+    const wait = Math.max(st.lastAnswerAt + HELLO_MIN_INTERVAL_MS - Date.now(), stillSending(socket) ? 100 : 0);
+    if (wait > 0) {
+      st.timer = setTimeout(() => { st.timer = null; serveHello(socket, st); }, wait);
+      return;
+    }
+    const m = st.pending;
+    st.pending = null;
+    st.lastAnswerAt = Date.now();
+    answer(socket, st, m);
+  };
+
+  io.on('connection', (socket) => {
+    const st: ClientState = { ready: false, lagging: false, pending: null, lastAnswerAt: 0, timer: null };
+    clients.set(socket, st);
+    socket.on(WALL_EVENTS.hello, (msg: unknown) => {
+      const m = Hello.safeParse(msg ?? {});
+      if (!m.success) return; // nothing to answer; the client's next hello may be well-formed
+      if (m.data.v !== WALL_PROTOCOL_VERSION) {
+        socket.emit(WALL_EVENTS.upgrade, { v: WALL_PROTOCOL_VERSION });
+        return;
+      }
+      st.pending = m.data;
+      serveHello(socket, st);
     });
     socket.conn.on('drain', () => {
       if (st.lagging) sendSnapshot(socket, st);
     });
-    socket.on('disconnect', () => clients.delete(socket));
+    socket.on('disconnect', () => {
+      if (st.timer) clearTimeout(st.timer);
+      clients.delete(socket);
+    });
   });
 
   const off = hub.onDelta((d: WallDelta) => {
     for (const [socket, st] of clients) {
       if (!st.ready || st.lagging) continue;
-      // engine.io keeps no cap on this queue (it is private API, but the only measure there is).
-      if ((socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length > maxBuffered) {
+      if (unsent(socket).packets > maxBuffered) {
         st.lagging = true;
         void socket.leave(LIVE);
       }
     }
-    io.to(LIVE).emit('delta', d);
+    io.to(LIVE).emit(WALL_EVENTS.delta, d);
   });
 
   const tick = setInterval(() => {
     const snap = hub.snapshot();
-    io.emit('tick', { at: Date.now(), seq: snap.seq, epoch: hub.epoch });
+    const tick: Tick = { v: WALL_PROTOCOL_VERSION, at: Date.now(), seq: snap.seq, epoch: hub.epoch };
+    io.emit(WALL_EVENTS.tick, tick);
   }, opts.tickMs ?? 5000);
   tick.unref();
 

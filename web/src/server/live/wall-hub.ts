@@ -9,10 +9,11 @@ import { apply, prune, type WallDelta, type WallDeltaBody, type WallState, type 
 import type { Db } from '@watchfloor/ingest/store/db';
 import { newestEventTime, wallCameras, wallFigures, wallIncidents, wallOpenCases, wallUnits } from '@watchfloor/ingest/store/queries/wall';
 import { listWarnings, type WarningRow } from '@watchfloor/ingest/store/warnings';
+import type { DeltaSink } from '@watchfloor/ingest/live/delta-sink';
 import { DeltaLog } from './delta-log';
 
 export function toWallWarning(w: WarningRow): WallWarning {
-  return { id: w.id, rule: w.rule, colour: w.colour === 'red' ? 'red' : 'yellow', regionCode: w.regionCode, reason: w.reason, raisedAt: Date.parse(w.raisedAt), status: w.status };
+  return { id: w.id, rule: w.rule, colour: w.colour, regionCode: w.regionCode, reason: w.reason, raisedAt: Date.parse(w.raisedAt), status: w.status };
 }
 
 export type DeltaListener = (d: WallDelta) => void;
@@ -23,7 +24,7 @@ export interface WallHub {
   since(seq: number): WallDelta[] | null;
   publish(body: WallDeltaBody): void;
   onDelta(l: DeltaListener): () => void;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 export async function loadWallState(db: Db, region: Region, tz: string, epoch: string, now = new Date()): Promise<WallState> {
@@ -40,7 +41,9 @@ export async function loadWallState(db: Db, region: Region, tz: string, epoch: s
   };
 }
 
-export async function startWallHub(opts: { db: Db; region: Region; tz: string; log: (l: string) => void; logSize?: number; figuresEveryMs?: number }): Promise<WallHub> {
+export async function startWallHub(opts: {
+  db: Db; region: Region; tz: string; deltas: DeltaSink; log: (l: string) => void; logSize?: number; figuresEveryMs?: number;
+}): Promise<WallHub> {
   const epoch = crypto.randomBytes(6).toString('hex');
   const listeners = new Set<DeltaListener>();
   const deltaLog = new DeltaLog(opts.logSize ?? 10_000);
@@ -60,6 +63,9 @@ export async function startWallHub(opts: { db: Db; region: Region; tz: string; l
     else emit(body);
   };
 
+  // Subscribed before the snapshot loads: what is stored meanwhile is queued, then applied
+  // over the snapshot (the reducer ignores items the snapshot already holds).
+  const subscription = await opts.deltas.subscribe(publish);
   state = await loadWallState(opts.db, opts.region, opts.tz, epoch);
   const queued = pending;
   pending = null;
@@ -90,6 +96,11 @@ export async function startWallHub(opts: { db: Db; region: Region; tz: string; l
     since: (s) => deltaLog.since(s),
     publish,
     onDelta(l) { listeners.add(l); return () => listeners.delete(l); },
-    stop() { clearInterval(figuresTimer); clearTimeout(firstRefresh); listeners.clear(); },
+    async stop() {
+      clearInterval(figuresTimer);
+      clearTimeout(firstRefresh);
+      listeners.clear();
+      await subscription.stop().catch((err: Error) => opts.log(`[wall] delta subscription did not stop cleanly: ${err.message}`));
+    },
   };
 }
