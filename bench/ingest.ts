@@ -13,7 +13,7 @@ import type { EventOf } from '@watchfloor/config/contracts';
 import { loadSettings } from '@watchfloor/config/settings';
 import { enrich } from '@watchfloor/ingest/pipeline/enrich';
 import { phoneProtector } from '@watchfloor/ingest/pipeline/privacy';
-import type { CallRecord } from '@watchfloor/ingest/pipeline/types';
+import type { CallRecord } from '@watchfloor/ingest/records';
 import { startRuntime } from '@watchfloor/ingest/runtime';
 import { mulberry32 } from '@watchfloor/ingest/simulator/random';
 import { startKafka } from '../test/support/kafka';

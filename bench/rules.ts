@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadRulesConfig } from '@watchfloor/config/rules';
 import { REPO_ROOT } from '@watchfloor/config/settings';
-import type { CallRecord, StoredRecord } from '@watchfloor/ingest/pipeline/types';
+import { recordTime, type CallRecord, type StoredRecord } from '@watchfloor/ingest/records';
 import { RulesEngine } from '@watchfloor/ingest/rules/engine';
 import { MinHeap } from '@watchfloor/ingest/rules/heap';
 import type { RulesGrid, RulesRegion } from '@watchfloor/ingest/rules/region';
@@ -210,7 +210,7 @@ class County {
           recs.push(this.openCase(t + 1000));
         }
       }
-      for (const rec of recs) arrivals.push({ at: Date.parse(eventTime(rec)) + Math.floor(rng() * 5000), seq: this.seq++, rec });
+      for (const rec of recs) arrivals.push({ at: Date.parse(recordTime(rec)) + Math.floor(rng() * 5000), seq: this.seq++, rec });
       yield* flush(t - 5000);
     }
     while (this.follow.size) {
@@ -219,16 +219,6 @@ class County {
     }
     yield* flush(Infinity);
     if (out.length) yield { batch: out, until: START + WEEK };
-  }
-}
-
-function eventTime(r: StoredRecord): string {
-  switch (r.topic) {
-    case 'police.calls': return r.event.receivedAt;
-    case 'camera.alerts': return r.event.occurredAt;
-    case 'case.status': return r.event.changedAt;
-    case 'unit.status': return r.event.at;
-    case 'dispatch.commands': return r.event.at;
   }
 }
 

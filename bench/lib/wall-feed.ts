@@ -21,7 +21,7 @@ import { buildGridIndex } from '@watchfloor/config/region';
 import { apply, prune, type WallDelta, type WallDeltaBody, type WallState } from '@watchfloor/config/wall';
 import { enrich } from '@watchfloor/ingest/pipeline/enrich';
 import { phoneProtector } from '@watchfloor/ingest/pipeline/privacy';
-import type { StoredBatch } from '@watchfloor/ingest/pipeline/types';
+import type { StoredBatch } from '@watchfloor/ingest/records';
 import { toWallDelta } from '@watchfloor/ingest/live/wall-deltas';
 import type { SyntheticRegion } from './synthetic-region';
 

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULT_MAX_EVENT_SKEW_SECONDS } from './contracts/rejections';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -49,6 +50,11 @@ const Env = z.object({
   /** How often the rules' clocks are swept when no event arrives. */
   RULES_SWEEP_SECONDS: z.coerce.number().min(0.2).max(3600).default(5),
   TZ_CENTER: z.string().default('Asia/Shanghai'),
+  /**
+   * How far an event time may lead the server clock before the event is refused (a device
+   * with a wrong clock would otherwise sit on top of the feed and fake the wall's data age).
+   */
+  MAX_EVENT_SKEW_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(DEFAULT_MAX_EVENT_SKEW_SECONDS),
   /** Largest HTTP ingest body, bytes. */
   INGEST_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   /** The wall shows its 数据中断 banner after this long without word from the server. */

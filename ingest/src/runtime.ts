@@ -12,7 +12,7 @@ import { createKafka, ensureTopics } from './kafka/client';
 import { kafkaDeltaSink, localDeltaSink, WALL_DELTA_TOPIC, type DeltaSink } from './live/delta-sink';
 import { toWallDelta, warningsDelta } from './live/wall-deltas';
 import { startWarningService, storedFeed, type WarningService } from './warnings/service';
-import type { StoredRecord } from './pipeline/types';
+import type { StoredRecord } from './records';
 
 /** Advisory-lock key of the single active rules instance ("WFRULES" folded into 31 bits). */
 const RULES_LOCK = 0x57465255;
@@ -26,6 +26,7 @@ import type { Db } from './store/db';
 import { scheduleMaintenance } from './store/maintenance';
 import { openStore } from './store/open';
 import { lastEventTimes } from './store/queries/health';
+import { callerHashesExist } from './store/queries/privacy';
 
 export interface Runtime {
   settings: Settings;
@@ -73,8 +74,11 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
   }
   const region = loadRegion(settings.REGION_DIR);
   const db = await openStore(settings);
+  // Checked against the store's hashes before anything else starts: a lost key must stop the start.
+  const phoneKey = await resolvePhoneKey(settings.PHONE_HASH_KEY, settings.DATA_DIR, { hashesExist: () => callerHashesExist(db) })
+    .catch(async (err: Error) => { await db.close(); throw err; });
+  const phones = phoneProtector(phoneKey);
   const stopMaintenance = scheduleMaintenance(db, 60_000, log);
-  const phones = phoneProtector(resolvePhoneKey(settings.PHONE_HASH_KEY, settings.DATA_DIR));
 
   let bus: InProcessBus | null = null;
   let kafka: Kafka | null = null;
@@ -100,6 +104,7 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
     ctx: { region, grids: buildGridIndex(region.grids), phones },
     publishDeadLetters: (letters) => publisher.send(DEAD_LETTER_TOPIC, letters.map((l) => ({ ...l, at: new Date().toISOString() }))),
     log,
+    maxEventSkewSeconds: settings.MAX_EVENT_SKEW_SECONDS,
   });
   pipeline.onStored((batch) => deltas.publish(toWallDelta(batch)));
   if (source) await source.start((topic, msgs, src) => pipeline.process(topic, msgs, src));

@@ -148,7 +148,7 @@ for (const kind of STORE_KINDS) {
       // A simulated day in a year no other test writes to, ingested in shuffled batches.
       const model = new CountyModel(tongguan(), 99, 'Asia/Shanghai');
       const HOUR = 3_600_000;
-      const h0 = Math.floor(Date.parse('2031-03-03T00:00:00+08:00') / HOUR);
+      const h0 = Math.floor(Date.parse('2021-03-03T00:00:00+08:00') / HOUR);
       const events = [];
       for (let h = h0 - 24 * 14; h < h0 + 24; h++) events.push(...model.eventsInHour(h, false));
       const byTopic = new Map<string, unknown[]>();

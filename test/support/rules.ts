@@ -3,7 +3,7 @@ import type { AnyEvent, EventOf } from '@watchfloor/config/contracts';
 import { loadRulesConfig, type RulesConfig, type WarningChange, type Warning } from '@watchfloor/config/rules';
 import { enrich } from '@watchfloor/ingest/pipeline/enrich';
 import { phoneProtector } from '@watchfloor/ingest/pipeline/privacy';
-import type { StoredRecord } from '@watchfloor/ingest/pipeline/types';
+import type { StoredRecord } from '@watchfloor/ingest/records';
 import { RulesEngine } from '@watchfloor/ingest/rules/engine';
 import { rulesRegionOf } from '@watchfloor/ingest/rules/region';
 import { CountyModel } from '@watchfloor/ingest/simulator/county-model';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startOfDay, toZonedIso, zonedParts } from '@watchfloor/config/time';
 import { splitSql } from '@watchfloor/ingest/store/sql-split';
-import { splitBody } from '../../web/src/server/api/ingest-route';
+import { splitBody } from '@watchfloor/ingest/sources/http-body';
 
 test('SQL splitter keeps dollar-quoted bodies, strings and comments intact', () => {
   const s = splitSql(`-- a comment; with semicolon
@@ -22,7 +22,31 @@ test('HTTP body: JSON array, single object and NDJSON', () => {
   assert.equal(nd.length, 3);
   assert.equal(nd[1]!.value, '{bad');
   assert.equal(splitBody('  ').length, 0);
-  assert.throws(() => splitBody('[1, 2'), /not a JSON array/);
+});
+
+test('HTTP body: a pretty-printed single object is one event, not one message per line', () => {
+  const body = JSON.stringify({ id: 'C1', receivedAt: '2026-11-20T10:15:00+08:00', category: 'traffic', priority: 2, summary: 's', location: { lon: 110.2, lat: 34.5 } }, null, 2);
+  assert.ok(body.split('\n').length > 10);
+  const m = splitBody(body);
+  assert.equal(m.length, 1);
+  assert.deepEqual(m[0]!.value, JSON.parse(body));
+  // …and a pretty-printed array is its elements.
+  assert.equal(splitBody(JSON.stringify([{ a: 1 }, { a: 2 }], null, 2)).length, 2);
+});
+
+test('HTTP body: NDJSON indexes are line numbers among all lines (0-based), blank lines counted', () => {
+  const m = splitBody('\n\n{"a":1}\n\n{bad\r\n{"a":3}\n');
+  assert.deepEqual(m.map((x) => x.index), [2, 4, 5]);
+  assert.equal(m[1]!.value, '{bad');
+  assert.deepEqual(m[0]!.value, { a: 1 });
+});
+
+test('HTTP body: a broken document is one message (rejected as not JSON), never an exception', () => {
+  assert.deepEqual(splitBody('[1, 2'), [{ value: '[1, 2', index: 0 }]);
+  const broken = '{\n  "id": "C1",\n  "priority": 2\n';
+  assert.deepEqual(splitBody(broken), [{ value: broken, index: 0 }]);
+  const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+  assert.equal(splitBody(deep).length, 1);
 });
 
 test('center-time arithmetic: start of day and zoned ISO in Asia/Shanghai', () => {

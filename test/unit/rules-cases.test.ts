@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { WarningChange } from '@watchfloor/config/rules';
-import type { StoredRecord } from '@watchfloor/ingest/pipeline/types';
+import type { StoredRecord } from '@watchfloor/ingest/records';
 import type { RulesEngine } from '@watchfloor/ingest/rules/engine';
 import { at, caseRec, engine, fold, HOUR, iso, MIN, view } from '../support/rules';
 

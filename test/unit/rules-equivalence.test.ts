@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AnyEvent } from '@watchfloor/config/contracts';
 import type { Warning, WarningChange } from '@watchfloor/config/rules';
-import type { StoredRecord } from '@watchfloor/ingest/pipeline/types';
+import type { StoredRecord } from '@watchfloor/ingest/records';
 import type { RulesEngine } from '@watchfloor/ingest/rules/engine';
 import { mulberry32 } from '@watchfloor/ingest/simulator/random';
 import { tongguan } from '../support/region';

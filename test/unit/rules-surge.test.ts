@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CallCategory } from '@watchfloor/config/contracts';
-import type { StoredRecord } from '@watchfloor/ingest/pipeline/types';
+import type { StoredRecord } from '@watchfloor/ingest/records';
 import { RulesEngine } from '@watchfloor/ingest/rules/engine';
 import { rulesRegionOf } from '@watchfloor/ingest/rules/region';
 import { baselinesAt, HourRing, newRoll, SlidingCounter } from '@watchfloor/ingest/rules/windows';

@@ -7,9 +7,21 @@ import { GridId } from '../region/schema';
 import {
   AlertType, CallCategory, CallSource, CaseCategory, CaseKind, CaseLevel, CaseStatusCode, Risk, UnitStatusCode,
 } from './codes';
+import { storable } from './storable';
 
-/** ISO-8601 with an explicit offset: a time without one is ambiguous across the center's TZ and UTC servers. */
-export const IsoTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 time with offset' });
+/**
+ * ISO-8601 with an explicit offset (a time without one is ambiguous across the center's TZ
+ * and UTC servers), normalised here, once, to the canonical UTC form at millisecond
+ * precision: the stored value, the identity key and the rules then agree on one instant
+ * (PostgreSQL would keep microseconds that JavaScript cannot, and two spellings of one
+ * instant would be two keys). What PostgreSQL cannot hold is refused with a reason.
+ */
+export const IsoTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 time with offset' })
+  .superRefine((t, ctx) => {
+    const problem = storable.timeProblem(t);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { rejection: 'unstorable' } });
+  })
+  .transform((t) => new Date(t).toISOString());
 const Id = z.string().min(1).max(128);
 const Lon = z.number().finite().min(-180).max(180);
 const Lat = z.number().finite().min(-90).max(90);
@@ -94,14 +106,3 @@ export const DEAD_LETTER_TOPIC = 'deadletters';
 
 /** A line of a replay file (NDJSON). */
 export const ReplayLine = z.object({ topic: z.string(), value: z.unknown() });
-
-/** The event-time field of each topic: windows, aggregates and replay all run on event time. */
-export function eventTime(e: AnyEvent): string {
-  switch (e.topic) {
-    case 'police.calls': return e.value.receivedAt;
-    case 'camera.alerts': return e.value.occurredAt;
-    case 'case.status': return e.value.changedAt;
-    case 'unit.status': return e.value.at;
-    case 'dispatch.commands': return e.value.at;
-  }
-}

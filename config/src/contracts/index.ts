@@ -1,3 +1,6 @@
 export * from './codes';
 export * from './events';
 export * from './keys';
+export * from './rejections';
+export * from './storable';
+export * from './topics';

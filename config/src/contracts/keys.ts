@@ -1,16 +1,22 @@
-/** The partition key of each topic: the entity whose events must stay in order. */
+/** The partition key of each topic, for raw (not yet validated) values as publishers hand them on. */
 import type { Topic } from './events';
+import { TOPIC_DESCRIPTORS } from './topics';
 
-type Keyed = Record<string, unknown>;
-const field = (name: string) => (v: unknown): string | undefined => {
-  const x = (v as Keyed | null)?.[name];
-  return typeof x === 'string' ? x : undefined;
-};
+type KeyOf = (v: unknown) => string | undefined;
 
-export const PARTITION_KEY: Record<Topic, (v: unknown) => string | undefined> = {
-  'police.calls': field('id'),
-  'camera.alerts': field('cameraId'),
-  'case.status': field('caseId'),
-  'unit.status': field('unitId'),
-  'dispatch.commands': field('incidentId'),
+function partitionKeyOf(topic: Topic): KeyOf {
+  const name = TOPIC_DESCRIPTORS[topic].partitionField;
+  return (v) => {
+    if (typeof v !== 'object' || v === null) return undefined;
+    const x: unknown = Reflect.get(v, name);
+    return typeof x === 'string' ? x : undefined;
+  };
+}
+
+export const PARTITION_KEY: Readonly<Record<Topic, KeyOf>> = {
+  'police.calls': partitionKeyOf('police.calls'),
+  'camera.alerts': partitionKeyOf('camera.alerts'),
+  'case.status': partitionKeyOf('case.status'),
+  'unit.status': partitionKeyOf('unit.status'),
+  'dispatch.commands': partitionKeyOf('dispatch.commands'),
 };

@@ -1,10 +1,13 @@
 /**
  * Stored records → wall delta bodies. This is where the wall's privacy line is drawn:
  * only codes, times and positions cross it; no summaries, phones, addresses or names.
+ * Case ids are free text from the sender, so they cross in their display form only (the
+ * snapshot keys cases the same way, so deltas still find their case).
  */
+import { displayId } from '@watchfloor/config/privacy';
 import type { WarningChange } from '@watchfloor/config/rules';
 import type { WallDeltaBody } from '@watchfloor/config/wall';
-import type { StoredBatch } from '../pipeline/types';
+import type { StoredBatch } from '../records';
 
 export function toWallDelta(batch: StoredBatch): WallDeltaBody {
   switch (batch.topic) {
@@ -19,7 +22,7 @@ export function toWallDelta(batch: StoredBatch): WallDeltaBody {
       })) };
     case 'case.status':
       return { type: 'cases', items: (batch as StoredBatch<'case.status'>).records.map((r) => ({
-        caseId: r.event.caseId, t: Date.parse(r.event.changedAt), status: r.event.status, level: r.event.level, risk: r.event.risk, gridId: r.event.gridId,
+        caseId: displayId('case', r.event.caseId), t: Date.parse(r.event.changedAt), status: r.event.status, level: r.event.level, risk: r.event.risk, gridId: r.event.gridId,
       })) };
     case 'unit.status':
       return { type: 'units', items: (batch as StoredBatch<'unit.status'>).records.map((r) => ({

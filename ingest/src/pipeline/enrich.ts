@@ -2,10 +2,11 @@
  * Third stage: places each event in the region (grid → village → town) and protects
  * caller phones. Pure given the region and the phone key, so it is tested without servers.
  */
-import type { AnyEvent, EventOf } from '@watchfloor/config/contracts';
+import type { AnyEvent, EventOf, RejectionCode } from '@watchfloor/config/contracts';
+import { displayId, redactPhones } from '@watchfloor/config/privacy';
 import type { GridIndex, Region } from '@watchfloor/config/region';
 import type { PhoneProtector } from './privacy';
-import type { Placement, StoredRecord } from './types';
+import type { Placement, StoredRecord } from '../records';
 
 export interface EnrichContext {
   region: Region;
@@ -13,7 +14,7 @@ export interface EnrichContext {
   phones: PhoneProtector;
 }
 
-export type Enriched = { ok: true; record: StoredRecord } | { ok: false; reason: string };
+export type Enriched = { ok: true; record: StoredRecord } | { ok: false; code: RejectionCode; reason: string };
 
 const OUTSIDE: Placement = { gridId: null, villageCode: null, townCode: null };
 
@@ -31,14 +32,16 @@ function enrichCall(ctx: EnrichContext, e: EventOf<'police.calls'>): Enriched {
   let place: Placement;
   if (e.gridId) {
     const p = placeByGrid(ctx, e.gridId);
-    if (!p) return { ok: false, reason: `gridId: unknown grid ${e.gridId}` };
+    if (!p) return { ok: false, code: 'unknown_grid', reason: `gridId: unknown grid ${e.gridId}` };
     place = p;
   } else {
     place = placeByPoint(ctx, e.location.lon, e.location.lat);
   }
   const phone = e.callerPhone;
-  // The clear number is dropped here: nothing after this stage ever sees it.
-  const event = { ...e, callerPhone: undefined };
+  // The clear number is dropped here: nothing after this stage ever sees it. Numbers a
+  // dispatcher typed into the summary or the address are stored masked (still readable).
+  const location = e.location.address === undefined ? e.location : { ...e.location, address: redactPhones(e.location.address) };
+  const event = { ...e, summary: redactPhones(e.summary), location, callerPhone: undefined };
   return {
     ok: true,
     record: {
@@ -52,7 +55,7 @@ function enrichCall(ctx: EnrichContext, e: EventOf<'police.calls'>): Enriched {
 function enrichAlert(ctx: EnrichContext, e: EventOf<'camera.alerts'>): Enriched {
   const cam = ctx.region.cameraById.get(e.cameraId);
   const pos = e.location ?? (cam ? { lon: cam.lon, lat: cam.lat } : null);
-  if (!pos) return { ok: false, reason: `cameraId: unknown camera ${e.cameraId} and no location given` };
+  if (!pos) return { ok: false, code: 'unknown_camera', reason: `cameraId: unknown camera ${displayId('camera', e.cameraId)} and no location given` };
   // A registered camera's grid is authoritative; a point lookup only for moved or unknown cameras.
   const place = cam && !e.location ? (placeByGrid(ctx, cam.gridId) ?? placeByPoint(ctx, pos.lon, pos.lat)) : placeByPoint(ctx, pos.lon, pos.lat);
   return { ok: true, record: { topic: 'camera.alerts', event: e, place, lon: pos.lon, lat: pos.lat } };
@@ -60,7 +63,7 @@ function enrichAlert(ctx: EnrichContext, e: EventOf<'camera.alerts'>): Enriched 
 
 function enrichCase(ctx: EnrichContext, e: EventOf<'case.status'>): Enriched {
   const place = placeByGrid(ctx, e.gridId);
-  if (!place) return { ok: false, reason: `gridId: unknown grid ${e.gridId}` };
+  if (!place) return { ok: false, code: 'unknown_grid', reason: `gridId: unknown grid ${e.gridId}` };
   return { ok: true, record: { topic: 'case.status', event: e, place } };
 }
 

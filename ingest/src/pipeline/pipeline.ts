@@ -5,13 +5,13 @@
  * reason; the rest of its batch is stored. The promise resolves only after the database
  * commit, which is what lets a source commit its offsets.
  */
-import { DEAD_LETTER_TOPIC, type AnyEvent, type Topic } from '@watchfloor/config/contracts';
+import { DEAD_LETTER_TOPIC, type AnyEvent, type RejectionCode, type Topic } from '@watchfloor/config/contracts';
 import type { Db } from '../store/db';
 import { writeDeadLetters, writeEvents, type DeadLetter } from '../store/write-events';
 import { decode, rawText } from './decode';
 import { enrich, type EnrichContext } from './enrich';
 import { redactPhones } from './redact';
-import type { BatchOutcome, RawMessage, RecordOf, SourceName, StoredBatch, StoredRecord } from './types';
+import type { BatchOutcome, RawMessage, RecordOf, Rejection, SourceName, StoredBatch, StoredRecord } from '../records';
 import { validate } from './validate';
 
 export type StoredListener = (batch: StoredBatch) => void | Promise<void>;
@@ -23,11 +23,18 @@ export interface PipelineOptions {
   ctx: EnrichContext;
   publishDeadLetters?: DeadLetterPublisher;
   log?: (line: string) => void;
+  /** The server clock (ms), for the event-time sanity check; tests fix it. */
+  now?: () => number;
+  /** How far an event time may lead the server clock (settings MAX_EVENT_SKEW_SECONDS). */
+  maxEventSkewSeconds?: number;
 }
+
+/** A rejection, with the message's place in the batch (`at`) beside the index the sender knows it by. */
+export interface Rejected extends Rejection { at: number }
 
 export interface Prepared {
   records: StoredRecord[];
-  rejected: BatchOutcome['rejected'];
+  rejected: Rejected[];
 }
 
 export interface Pipeline {
@@ -53,17 +60,21 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const listeners = new Set<StoredListener>();
   const stats: PipelineStats = { accepted: 0, duplicates: 0, rejected: 0, batches: 0, lastStoredAt: {}, timing: { prepareMs: 0, storeMs: 0, listenersMs: 0 } };
   const log = opts.log ?? ((l: string) => console.warn(l));
+  const now = opts.now ?? Date.now;
 
   function prepare(topic: Topic, messages: readonly RawMessage[]): Prepared {
-    const rejected: BatchOutcome['rejected'] = [];
+    const rejected: Rejected[] = [];
     const records: StoredRecord[] = [];
-    messages.forEach((m, index) => {
+    const vopts = { now: now(), maxSkewSeconds: opts.maxEventSkewSeconds };
+    messages.forEach((m, at) => {
+      // Reasons may echo input: phones are masked before they reach a reply, a table or a log.
+      const reject = (code: RejectionCode, reason: string) => rejected.push({ index: m.index ?? at, at, code, reason: redactPhones(reason) });
       const d = decode(m);
-      if (!d.ok) return rejected.push({ index, reason: d.reason });
-      const v = validate(topic, d.value);
-      if (!v.ok) return rejected.push({ index, reason: v.reason });
+      if (!d.ok) return reject(d.code, d.reason);
+      const v = validate(topic, d.value, vopts);
+      if (!v.ok) return reject(v.code, v.reason);
       const e = enrich(opts.ctx, { topic, value: v.value } as AnyEvent);
-      if (!e.ok) return rejected.push({ index, reason: e.reason });
+      if (!e.ok) return reject(e.code, e.reason);
       records.push(e.record);
     });
     return { records, rejected };
@@ -72,7 +83,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   async function process(topic: Topic, messages: readonly RawMessage[], source: SourceName): Promise<BatchOutcome> {
     const t0 = performance.now();
     const { records, rejected } = prepare(topic, messages);
-    const letters: DeadLetter[] = rejected.map((r) => ({ topic, source, reason: r.reason, payload: redactPhones(rawText(messages[r.index]!)) }));
+    const letters: DeadLetter[] = rejected.map((r) => ({ topic, source, code: r.code, reason: r.reason, payload: redactPhones(rawText(messages[r.at]!)) }));
 
     const t1 = performance.now();
     const fresh = await opts.db.transaction(async (tx) => {
@@ -107,7 +118,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       }
       stats.timing.listenersMs += performance.now() - t2;
     }
-    return { accepted: fresh.length, duplicates: records.length - fresh.length, rejected };
+    return { accepted: fresh.length, duplicates: records.length - fresh.length, rejected: rejected.map(({ index, code, reason }) => ({ index, code, reason })) };
   }
 
   return {

@@ -35,16 +35,35 @@ export function phoneProtector(key: string): PhoneProtector {
   };
 }
 
+export const PHONE_KEY_FILE = 'phone-hash.key';
+
+export interface PhoneKeyOptions {
+  /**
+   * Whether hashes made with a key already exist (calls.caller_hash). Then a missing key
+   * file is an error, never a reason to make a new key: a new key matches no stored hash,
+   * and repeat callers would silently stop being recognised.
+   */
+  hashesExist: () => Promise<boolean>;
+}
+
 /** The hash key: from settings, or created once and kept beside the embedded data so hashes stay stable. */
-export function resolvePhoneKey(explicit: string | undefined, dataDir: string): string {
+export async function resolvePhoneKey(explicit: string | undefined, dataDir: string, opts: PhoneKeyOptions): Promise<string> {
   if (explicit) return explicit;
-  const file = path.join(dataDir, 'phone-hash.key');
+  const file = path.join(dataDir, PHONE_KEY_FILE);
   try {
     return fs.readFileSync(file, 'utf8').trim();
-  } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
-    const key = crypto.randomBytes(32).toString('hex');
-    fs.writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
-    return key;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
+  if (await opts.hashesExist()) {
+    throw new Error(
+      `the phone-hash key ${file} is missing but stored calls carry caller hashes made with it: `
+      + 'restore the key file from your backup (see docs/operations.md, "Privacy"), or set PHONE_HASH_KEY to the same key. '
+      + 'A new key would silently stop repeat-caller matching.',
+    );
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const key = crypto.randomBytes(32).toString('hex');
+  fs.writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
+  return key;
 }

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import readline from 'node:readline';
-import { PARTITION_KEY, ReplayLine, TOPIC_SCHEMAS, eventTime, isTopic, type AnyEvent, type Topic } from '@watchfloor/config/contracts';
+import { PARTITION_KEY, ReplayLine, TOPIC_DESCRIPTORS, isTopic, timeOf, type Topic } from '@watchfloor/config/contracts';
 import type { Publisher } from '../sources/source';
 
 export interface ReplayOptions {
@@ -20,10 +20,10 @@ export interface ReplayOptions {
 
 export interface ReplayReport { lines: number; sent: number; skipped: number }
 
-function timeOf(topic: Topic, value: unknown): number | null {
-  const r = TOPIC_SCHEMAS[topic].safeParse(value);
+function eventMs(topic: Topic, value: unknown): number | null {
+  const r = TOPIC_DESCRIPTORS[topic].schema.safeParse(value);
   if (!r.success) return null;
-  return Date.parse(eventTime({ topic, value: r.data } as AnyEvent));
+  return Date.parse(timeOf(topic, r.data));
 }
 
 export async function replayFile(opts: ReplayOptions): Promise<ReplayReport> {
@@ -61,7 +61,7 @@ export async function replayFile(opts: ReplayOptions): Promise<ReplayReport> {
     }
     const topic = r.data.topic;
     if (opts.speed > 0) {
-      const t = timeOf(topic, r.data.value);
+      const t = eventMs(topic, r.data.value);
       if (t !== null) {
         firstEventT ??= t;
         const due = wallStart + (t - firstEventT) / opts.speed;

@@ -6,7 +6,7 @@
  * expires by a timer at its time + window, so the rate recovers at an exact instant.
  * Unregistered cameras have no place in a town's denominator and are ignored.
  */
-import type { AlertRecord, StoredRecord } from '../pipeline/types';
+import type { AlertRecord, StoredRecord } from '../records';
 import { colourOf, newEpisode, stepEpisode, type Episode, type Severity } from './episode';
 import { reasons } from './reasons';
 import { townName } from './region';

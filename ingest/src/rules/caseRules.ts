@@ -14,7 +14,7 @@
  * red_case: open and red → one warning until resolved/closed or no longer red; its reason
  * follows the case up the levels.
  */
-import type { StoredRecord } from '../pipeline/types';
+import type { StoredRecord } from '../records';
 import { caseTrackerKinds } from './caseKinds';
 import { CaseTracker, type CaseState } from './caseTracker';
 import { reasons } from './reasons';

@@ -11,7 +11,7 @@
  * redelivered older change cannot bring it back to life.
  */
 import { CASE_LEVELS, CLOSED_CASE_STATUSES, type CaseLevel, type CaseStatusCode, type EventOf, type Risk } from '@watchfloor/config/contracts';
-import type { CaseRecord } from '../pipeline/types';
+import type { CaseRecord } from '../records';
 
 type CaseKind = EventOf<'case.status'>['kind'];
 /** Tie order for changes stamped with the same instant: the natural order of a case's life. */

@@ -3,7 +3,7 @@
  * grid. Per grid only the alerts of the last M minutes are kept; each leaves the window by
  * a timer at its time + M, which is when the count can drop and the warning clear.
  */
-import type { AlertRecord, StoredRecord } from '../pipeline/types';
+import type { AlertRecord, StoredRecord } from '../records';
 import { colourOf, newEpisode, stepEpisode, type Episode, type Severity } from './episode';
 import { reasons } from './reasons';
 import { gridPlace } from './region';

@@ -9,7 +9,7 @@
  * any, resolves then: it is history, not a live alarm).
  */
 import type { CallCategory } from '@watchfloor/config/contracts';
-import type { CallRecord, StoredRecord } from '../pipeline/types';
+import type { CallRecord, StoredRecord } from '../records';
 import { reasons } from './reasons';
 import { gridPlace } from './region';
 import { resolveAll, type Rule, type RuleContext } from './types';

@@ -17,7 +17,7 @@
  */
 import type { Topic } from '@watchfloor/config/contracts';
 import type { RuleId, RulesConfig, Warning, WarningChange } from '@watchfloor/config/rules';
-import type { StoredRecord } from '../pipeline/types';
+import { recordKey, recordTime as recordEventTime, type StoredRecord } from '../records';
 import { CameraOnlineRule } from './cameraOnline';
 import { CaseRules } from './caseRules';
 import { CrowdClusterRule } from './crowdCluster';
@@ -70,24 +70,7 @@ export interface RulesEngineStats {
 
 /** The event time of a stored record, ms (NaN if unreadable). */
 export function recordTime(rec: StoredRecord): number {
-  switch (rec.topic) {
-    case 'police.calls': return Date.parse(rec.event.receivedAt);
-    case 'camera.alerts': return Date.parse(rec.event.occurredAt);
-    case 'case.status': return Date.parse(rec.event.changedAt);
-    case 'unit.status': return Date.parse(rec.event.at);
-    case 'dispatch.commands': return Date.parse(rec.event.at);
-  }
-}
-
-/** The identity of an event for redelivery within its topic, the same as the store's primary keys. */
-function dedupeKey(rec: StoredRecord): string {
-  switch (rec.topic) {
-    case 'police.calls': return rec.event.id;
-    case 'camera.alerts': return rec.event.id;
-    case 'case.status': return `${rec.event.caseId}|${rec.event.changedAt}|${rec.event.status}|${rec.event.level}`;
-    case 'unit.status': return `${rec.event.unitId}|${rec.event.at}`;
-    case 'dispatch.commands': return rec.event.id;
-  }
+  return Date.parse(recordEventTime(rec));
 }
 
 /** Unit positions pings are most of the unit stream and no rule needs them. */
@@ -167,7 +150,7 @@ export class RulesEngine {
         seen = new SeenIds();
         this.seen.set(rec.topic, seen);
       }
-      if (!seen.add(dedupeKey(rec), t)) {
+      if (!seen.add(recordKey(rec), t)) {
         this.counts.duplicates++;
         continue;
       }

@@ -5,7 +5,7 @@
  * Popping takes the smaller head of the two. Cheaper than a heap for every event, and never
  * quadratic, whatever order a caller feeds (a DESC query, a shuffled replay).
  */
-import type { StoredRecord } from '../pipeline/types';
+import type { StoredRecord } from '../records';
 import { MinHeap, type Timed } from './heap';
 
 const MAX_STEP_BACK = 32;

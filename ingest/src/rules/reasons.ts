@@ -1,9 +1,12 @@
 /**
  * The warnings' reasons in plain Chinese: the one place their wording lives. They name
- * places (town, village, grid), case and call ids and counts — never a person, a phone or
- * a street address (DESIGN.md §3 Privacy). Every number quoted is also in `figures`.
+ * places (town, village, grid), internal references and counts — never a person, a phone or
+ * a street address (DESIGN.md §3 Privacy). Case and call ids are free text from the sender
+ * ("张三 13912345678" is a valid caseId), so they are quoted only in their display form.
+ * Every number quoted is also in `figures`.
  */
 import type { CallCategory, CASE_KINDS, CaseLevel } from '@watchfloor/config/contracts';
+import { displayId } from '@watchfloor/config/privacy';
 import { strings } from '@watchfloor/config/strings';
 
 type CaseKind = (typeof CASE_KINDS)[number];
@@ -28,12 +31,13 @@ export const reasons = {
   caseDeadline(place: string, kind: CaseKind, caseId: string, level: CaseLevel, limitDays: number, lastDay: string, overdue: boolean): string {
     const [, m, d] = lastDay.split('-');
     const due = `${Number(m)}月${Number(d)}日`;
+    const ref = displayId('case', caseId);
     return overdue
-      ? `${place} ${KIND[kind]} ${caseId} 在${strings.caseLevel[level]}层级已超期（时限 ${limitDays} 个工作日，应于${due}前化解）`
-      : `${place} ${KIND[kind]} ${caseId} 在${strings.caseLevel[level]}层级临近时限（${limitDays} 个工作日，${due}到期）`;
+      ? `${place} ${KIND[kind]} ${ref} 在${strings.caseLevel[level]}层级已超期（时限 ${limitDays} 个工作日，应于${due}前化解）`
+      : `${place} ${KIND[kind]} ${ref} 在${strings.caseLevel[level]}层级临近时限（${limitDays} 个工作日，${due}到期）`;
   },
   redCase(place: string, kind: CaseKind, caseId: string, level: CaseLevel): string {
-    return `${place} 红色风险${KIND[kind]} ${caseId}（${strings.caseLevel[level]}层级）尚未化解`;
+    return `${place} 红色风险${KIND[kind]} ${displayId('case', caseId)}（${strings.caseLevel[level]}层级）尚未化解`;
   },
   cameraOnline(town: string, online: number, total: number, threshold: number): string {
     return `${town} 视频在线率 ${((100 * online) / total).toFixed(1)}%（${online}/${total}），低于 ${(threshold * 100).toFixed(0)}%`;
@@ -42,9 +46,9 @@ export const reasons = {
     return `${place} ${minutes}分钟内人员聚集告警 ${count} 次`;
   },
   dispatchLate(place: string, priority: number, category: CallCategory, callId: string, minutes: number): string {
-    return `${place} ${strings.priority(priority)}警情（${strings.callCategory[category]}）${callId} 接警超过 ${minutes} 分钟未派警`;
+    return `${place} ${strings.priority(priority)}警情（${strings.callCategory[category]}）${displayId('call', callId)} 接警超过 ${minutes} 分钟未派警`;
   },
   arrivalLate(place: string, priority: number, category: CallCategory, callId: string, minutes: number): string {
-    return `${place} ${strings.priority(priority)}警情（${strings.callCategory[category]}）${callId} 派警超过 ${minutes} 分钟未到场`;
+    return `${place} ${strings.priority(priority)}警情（${strings.callCategory[category]}）${displayId('call', callId)} 派警超过 ${minutes} 分钟未到场`;
   },
 };

@@ -12,7 +12,7 @@
  * that formed it. Calls age out by timers at t + D, which is also when warnings clear.
  */
 import type { RepeatDisputeConfig } from '@watchfloor/config/rules';
-import type { StoredRecord } from '../pipeline/types';
+import type { StoredRecord } from '../records';
 import { newEpisode, stepEpisode, type Episode, type Severity } from './episode';
 import { reasons } from './reasons';
 import { gridPlace } from './region';

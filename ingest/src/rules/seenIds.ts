@@ -4,27 +4,28 @@
  * counted twice would fake a surge. Ids are remembered for as long as an event may still be
  * accepted (the late horizon), so memory is bounded by rate × horizon.
  *
- * Ids are kept in one set per hour of *event time*: a redelivered event has the same time,
- * so only its own hour's set is consulted, and forgetting is dropping whole old sets —
- * no per-id timestamps, no scans.
+ * A key is one event whatever time a re-send carries (a call id re-sent a second later, in
+ * another hour, is the same call), so lookup is by key alone. Keys are also filed in one set
+ * per hour of *event time* of their first sighting, so forgetting is dropping whole old
+ * sets — no per-id timestamps, no scans.
  */
 const SPAN = 3_600_000;
 
 export class SeenIds {
   private readonly gens = new Map<number, Set<string>>();
-  private count = 0;
+  private readonly keys = new Set<string>();
 
-  /** false when the key was already seen (with the same event time). */
+  /** false when the key was already seen (at any event time still remembered). */
   add(key: string, t: number): boolean {
+    if (this.keys.has(key)) return false;
     const g = Math.floor(t / SPAN);
     let set = this.gens.get(g);
     if (!set) {
       set = new Set();
       this.gens.set(g, set);
     }
-    if (set.has(key)) return false;
     set.add(key);
-    this.count++;
+    this.keys.add(key);
     return true;
   }
 
@@ -32,11 +33,11 @@ export class SeenIds {
   prune(before: number): void {
     for (const [g, set] of this.gens) {
       if ((g + 1) * SPAN <= before) {
-        this.count -= set.size;
+        for (const k of set) this.keys.delete(k);
         this.gens.delete(g);
       }
     }
   }
 
-  get size(): number { return this.count; }
+  get size(): number { return this.keys.size; }
 }

@@ -11,7 +11,7 @@
  */
 import type { CallCategory } from '@watchfloor/config/contracts';
 import type { SurgeWindow } from '@watchfloor/config/rules';
-import type { CallRecord, StoredRecord } from '../pipeline/types';
+import type { CallRecord, StoredRecord } from '../records';
 import { reasons } from './reasons';
 import { gridPlace } from './region';
 import { colourOf, newEpisode, stepEpisode, type Episode, type Severity } from './episode';

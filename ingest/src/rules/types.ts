@@ -1,7 +1,7 @@
 /** The contract between the engine and its rules. */
 import type { Topic } from '@watchfloor/config/contracts';
 import type { RuleId, RulesConfig } from '@watchfloor/config/rules';
-import type { StoredRecord } from '../pipeline/types';
+import type { StoredRecord } from '../records';
 import type { RulesRegion } from './region';
 import type { WarningBook } from './warningBook';
 import type { WorkCalendar } from './workCalendar';

@@ -1,6 +1,6 @@
 /** What every source offers the pipeline: batches of raw messages per topic, in order. */
 import type { Topic } from '@watchfloor/config/contracts';
-import type { BatchOutcome, RawMessage, SourceName } from '../pipeline/types';
+import type { BatchOutcome, RawMessage, SourceName } from '../records';
 
 export type BatchHandler = (topic: Topic, messages: readonly RawMessage[], source: SourceName) => Promise<BatchOutcome>;
 

@@ -1,55 +1,49 @@
 /**
  * Batched, idempotent writes: one INSERT … SELECT FROM unnest($arrays) per table and
  * batch (never a statement per row, and no 65,535-parameter ceiling), ON CONFLICT DO
- * NOTHING on the event key, RETURNING the keys that were new. Current-state tables are
- * then updated from the new events only, so a redelivered batch changes nothing.
+ * NOTHING on the event's identity (TOPIC_DESCRIPTORS), RETURNING the keys that were new.
+ * Current-state tables are then updated from the new events only, so a redelivered batch
+ * changes nothing. The hypertables' unique keys must include their time column, so where
+ * the identity is an id alone a plain table guards it first (incidents for calls,
+ * alert_ids for alerts): a re-send with another time is the same event, the first wins.
  */
-import type { Topic } from '@watchfloor/config/contracts';
-import type {
-  AlertRecord, CallRecord, CaseRecord, DispatchRecord, RecordOf, StoredRecord, UnitRecord,
-} from '../pipeline/types';
+import { identityOf, type Topic } from '@watchfloor/config/contracts';
+import type { CaseLevel, CaseStatusCode, RejectionCode } from '@watchfloor/config/contracts';
+import {
+  recordKey, type AlertRecord, type CallRecord, type CaseRecord, type DispatchRecord, type RecordOf, type UnitRecord,
+} from '../records';
 import type { Queryable } from './db';
-
-/** The identity of an event within its topic; equal keys are the same event delivered again. */
-export function eventKey(r: StoredRecord): string {
-  switch (r.topic) {
-    case 'police.calls': return r.event.id;
-    case 'camera.alerts': return r.event.id;
-    case 'case.status': return `${r.event.caseId}|${Date.parse(r.event.changedAt)}|${r.event.status}|${r.event.level}`;
-    case 'unit.status': return `${r.event.unitId}|${Date.parse(r.event.at)}`;
-    case 'dispatch.commands': return r.event.id;
-  }
-}
 
 function col<T, V>(rows: readonly T[], f: (r: T) => V): V[] {
   return rows.map(f);
 }
 
 async function writeCalls(tx: Queryable, recs: CallRecord[]): Promise<Set<string>> {
-  const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO calls (id, received_at, category, priority, summary, lon, lat, address, grid_id, village_code, town_code, caller_hash, caller_masked, source)
-     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::smallint[], $5::text[], $6::float8[], $7::float8[],
-                          $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
-     ON CONFLICT DO NOTHING RETURNING id`,
+  // incidents (PK call_id) is the call's identity guard: only ids new to it are stored as calls.
+  const { rows } = await tx.query<{ call_id: string }>(
+    `INSERT INTO incidents (call_id, received_at, category, priority, grid_id, town_code, lon, lat)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::smallint[], $5::text[], $6::text[], $7::float8[], $8::float8[])
+     ON CONFLICT (call_id) DO NOTHING RETURNING call_id`,
     [
       col(recs, (r) => r.event.id), col(recs, (r) => r.event.receivedAt), col(recs, (r) => r.event.category),
-      col(recs, (r) => r.event.priority), col(recs, (r) => r.event.summary), col(recs, (r) => r.event.location.lon),
-      col(recs, (r) => r.event.location.lat), col(recs, (r) => r.event.location.address ?? null),
-      col(recs, (r) => r.place.gridId), col(recs, (r) => r.place.villageCode), col(recs, (r) => r.place.townCode),
-      col(recs, (r) => r.callerHash), col(recs, (r) => r.callerMasked), col(recs, (r) => r.event.source ?? null),
+      col(recs, (r) => r.event.priority), col(recs, (r) => r.place.gridId), col(recs, (r) => r.place.townCode),
+      col(recs, (r) => r.event.location.lon), col(recs, (r) => r.event.location.lat),
     ],
   );
-  const fresh = new Set(rows.map((r) => r.id));
-  const added = recs.filter((r) => fresh.has(r.event.id));
+  const fresh = new Set(rows.map((r) => r.call_id));
+  const added = recs.filter((r) => fresh.has(recordKey(r)));
   if (added.length) {
     await tx.query(
-      `INSERT INTO incidents (call_id, received_at, category, priority, grid_id, town_code, lon, lat)
-       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::smallint[], $5::text[], $6::text[], $7::float8[], $8::float8[])
-       ON CONFLICT (call_id) DO NOTHING`,
+      `INSERT INTO calls (id, received_at, category, priority, summary, lon, lat, address, grid_id, village_code, town_code, caller_hash, caller_masked, source)
+       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::smallint[], $5::text[], $6::float8[], $7::float8[],
+                            $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+       ON CONFLICT DO NOTHING`,
       [
         col(added, (r) => r.event.id), col(added, (r) => r.event.receivedAt), col(added, (r) => r.event.category),
-        col(added, (r) => r.event.priority), col(added, (r) => r.place.gridId), col(added, (r) => r.place.townCode),
-        col(added, (r) => r.event.location.lon), col(added, (r) => r.event.location.lat),
+        col(added, (r) => r.event.priority), col(added, (r) => r.event.summary), col(added, (r) => r.event.location.lon),
+        col(added, (r) => r.event.location.lat), col(added, (r) => r.event.location.address ?? null),
+        col(added, (r) => r.place.gridId), col(added, (r) => r.place.villageCode), col(added, (r) => r.place.townCode),
+        col(added, (r) => r.callerHash), col(added, (r) => r.callerMasked), col(added, (r) => r.event.source ?? null),
       ],
     );
     // Dispatch and arrival may have been stored before their call (out-of-order feeds).
@@ -78,22 +72,30 @@ async function writeCalls(tx: Queryable, recs: CallRecord[]): Promise<Set<string
 
 async function writeAlerts(tx: Queryable, recs: AlertRecord[]): Promise<Set<string>> {
   const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO alerts (id, camera_id, occurred_at, type, confidence, snapshot_url, lon, lat, grid_id, village_code, town_code)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::real[], $6::text[], $7::float8[], $8::float8[],
-                          $9::text[], $10::text[], $11::text[])
-     ON CONFLICT DO NOTHING RETURNING id`,
-    [
-      col(recs, (r) => r.event.id), col(recs, (r) => r.event.cameraId), col(recs, (r) => r.event.occurredAt),
-      col(recs, (r) => r.event.type), col(recs, (r) => r.event.confidence), col(recs, (r) => r.event.snapshotUrl ?? null),
-      col(recs, (r) => r.lon), col(recs, (r) => r.lat),
-      col(recs, (r) => r.place.gridId), col(recs, (r) => r.place.villageCode), col(recs, (r) => r.place.townCode),
-    ],
+    `INSERT INTO alert_ids (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id`,
+    [col(recs, (r) => r.event.id)],
   );
-  return new Set(rows.map((r) => r.id));
+  const fresh = new Set(rows.map((r) => r.id));
+  const added = recs.filter((r) => fresh.has(recordKey(r)));
+  if (added.length) {
+    await tx.query(
+      `INSERT INTO alerts (id, camera_id, occurred_at, type, confidence, snapshot_url, lon, lat, grid_id, village_code, town_code)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::real[], $6::text[], $7::float8[], $8::float8[],
+                            $9::text[], $10::text[], $11::text[])
+       ON CONFLICT DO NOTHING`,
+      [
+        col(added, (r) => r.event.id), col(added, (r) => r.event.cameraId), col(added, (r) => r.event.occurredAt),
+        col(added, (r) => r.event.type), col(added, (r) => r.event.confidence), col(added, (r) => r.event.snapshotUrl ?? null),
+        col(added, (r) => r.lon), col(added, (r) => r.lat),
+        col(added, (r) => r.place.gridId), col(added, (r) => r.place.villageCode), col(added, (r) => r.place.townCode),
+      ],
+    );
+  }
+  return fresh;
 }
 
 async function writeCases(tx: Queryable, recs: CaseRecord[]): Promise<Set<string>> {
-  const { rows } = await tx.query<{ case_id: string; changed_at: Date; status: string; level: string }>(
+  const { rows } = await tx.query<{ case_id: string; changed_at: Date; status: CaseStatusCode; level: CaseLevel }>(
     `INSERT INTO case_events (case_id, changed_at, kind, category, status, level, risk, grid_id, village_code, town_code, assignee, note, related_call_id)
      SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                           $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
@@ -106,8 +108,10 @@ async function writeCases(tx: Queryable, recs: CaseRecord[]): Promise<Set<string
       col(recs, (r) => r.event.relatedCallId ?? null),
     ],
   );
-  const fresh = new Set(rows.map((r) => `${r.case_id}|${new Date(r.changed_at).getTime()}|${r.status}|${r.level}`));
-  const added = recs.filter((r) => fresh.has(eventKey(r)));
+  const fresh = new Set(rows.map((r) => identityOf('case.status', {
+    caseId: r.case_id, changedAt: new Date(r.changed_at).toISOString(), status: r.status, level: r.level,
+  })));
+  const added = recs.filter((r) => fresh.has(recordKey(r)));
   if (added.length) {
     // One row per case into the upsert (PostgreSQL refuses to update a row twice in one
     // statement): its newest change, and its earliest time for opened_at.
@@ -159,8 +163,8 @@ async function writeUnits(tx: Queryable, recs: UnitRecord[]): Promise<Set<string
       col(recs, (r) => r.event.incidentId ?? null),
     ],
   );
-  const fresh = new Set(rows.map((r) => `${r.unit_id}|${new Date(r.at).getTime()}`));
-  const added = recs.filter((r) => fresh.has(eventKey(r)));
+  const fresh = new Set(rows.map((r) => identityOf('unit.status', { unitId: r.unit_id, at: new Date(r.at).toISOString() })));
+  const added = recs.filter((r) => fresh.has(recordKey(r)));
   if (added.length) {
     const latest = new Map<string, UnitRecord>();
     for (const r of added) {
@@ -216,7 +220,7 @@ async function writeDispatches(tx: Queryable, recs: DispatchRecord[]): Promise<S
     ],
   );
   const fresh = new Set(rows.map((r) => r.id));
-  const added = recs.filter((r) => fresh.has(r.event.id));
+  const added = recs.filter((r) => fresh.has(recordKey(r)));
   if (added.length) {
     await tx.query(
       `UPDATE incidents i SET dispatched_at = least(i.dispatched_at, v.t),
@@ -235,7 +239,7 @@ export async function writeEvents<T extends Topic>(tx: Queryable, topic: T, recs
   // Duplicates inside one batch are dropped before SQL: the state upserts may not touch a row twice.
   const seen = new Set<string>();
   const unique = recs.filter((r) => {
-    const k = eventKey(r);
+    const k = recordKey(r);
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
@@ -248,21 +252,28 @@ export async function writeEvents<T extends Topic>(tx: Queryable, topic: T, recs
     case 'unit.status': fresh = await writeUnits(tx, unique as UnitRecord[]); break;
     default: fresh = await writeDispatches(tx, unique as DispatchRecord[]); break;
   }
-  return unique.filter((r) => fresh.has(eventKey(r)));
+  return unique.filter((r) => fresh.has(recordKey(r)));
 }
 
 export interface DeadLetter {
   topic: string;
   source: string;
+  code: RejectionCode;
   reason: string;
   payload: string;
 }
 
+/** PostgreSQL text cannot hold NUL: the dead-letter write must succeed whatever arrived. */
+const storableText = (s: string) => s.replaceAll('\u0000', '\\u0000');
+
 export async function writeDeadLetters(tx: Queryable, letters: readonly DeadLetter[]): Promise<void> {
   if (letters.length === 0) return;
   await tx.query(
-    `INSERT INTO dead_letters (topic, source, reason, payload)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
-    [col(letters, (l) => l.topic), col(letters, (l) => l.source), col(letters, (l) => l.reason), col(letters, (l) => l.payload)],
+    `INSERT INTO dead_letters (topic, source, code, reason, payload)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+    [
+      col(letters, (l) => storableText(l.topic)), col(letters, (l) => l.source), col(letters, (l) => l.code),
+      col(letters, (l) => storableText(l.reason)), col(letters, (l) => storableText(l.payload)),
+    ],
   );
 }

@@ -9,7 +9,7 @@ import { loadRulesConfig, watchRules, type WarningChange } from '@watchfloor/con
 import type { Region } from '@watchfloor/config/region';
 import { REPO_ROOT } from '@watchfloor/config/settings';
 import type { Pipeline } from '../pipeline/pipeline';
-import type { StoredRecord } from '../pipeline/types';
+import type { StoredRecord } from '../records';
 import { RulesEngine, rulesRegionOf } from '../rules';
 import type { Db } from '../store/db';
 import { rulesHistory } from '../store/queries/rules-history';

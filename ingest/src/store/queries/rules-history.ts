@@ -4,7 +4,7 @@
  * (baselines over 4 weeks, open cases' clocks), replaying that span rebuilds it exactly;
  * unit position pings without an incident are skipped (no rule reads them).
  */
-import type { AlertRecord, CallRecord, CaseRecord, DispatchRecord, StoredRecord, UnitRecord } from '../../pipeline/types';
+import type { AlertRecord, CallRecord, CaseRecord, DispatchRecord, StoredRecord, UnitRecord } from '../../records';
 import type { Queryable } from '../db';
 
 const iso = (d: Date) => new Date(d).toISOString();

@@ -1,5 +1,6 @@
 /** Read model for the wall's snapshot: the state a new screen starts from. */
 import type { CallCategory, IncidentState } from '@watchfloor/config/contracts';
+import { displayId } from '@watchfloor/config/privacy';
 import { startOfDay } from '@watchfloor/config/time';
 import {
   ALERT_WINDOW_MS, INCIDENT_WINDOW_MS, MAX_ALERTS, MAX_INCIDENTS,
@@ -72,7 +73,8 @@ export async function wallOpenCases(db: Queryable): Promise<Record<string, WallC
     `SELECT case_id, status, level, risk, grid_id, changed_at FROM cases WHERE status NOT IN ('resolved', 'closed')`,
   );
   const out: Record<string, WallCase> = {};
-  for (const r of rows) out[r.case_id] = { status: r.status, level: r.level, risk: r.risk, gridId: r.grid_id, t: new Date(r.changed_at).getTime() };
+  // Keyed by the display form, as the deltas are: the wall never holds a free-text case id.
+  for (const r of rows) out[displayId('case', r.case_id)] = { status: r.status, level: r.level, risk: r.risk, gridId: r.grid_id, t: new Date(r.changed_at).getTime() };
   return out;
 }
 

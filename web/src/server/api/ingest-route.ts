@@ -4,29 +4,10 @@
  * what was stored, what was already there, and why anything was rejected (by index).
  */
 import { PARTITION_KEY, isTopic } from '@watchfloor/config/contracts';
-import type { RawMessage } from '@watchfloor/ingest/pipeline/types';
+import { splitBody } from '@watchfloor/ingest/sources/http-body';
 import type { Runtime } from '@watchfloor/ingest/runtime';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, readBody, requireToken, sendJson } from './http';
-
-/** Splits a body into messages: a JSON array's elements, a single object, or NDJSON lines (kept as text so a bad line is rejected alone). */
-export function splitBody(body: string): RawMessage[] {
-  const text = body.trim();
-  if (!text) return [];
-  if (text.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
-      throw new HttpError(400, `body is not a JSON array: ${(err as Error).message}`);
-    }
-    if (!Array.isArray(parsed)) throw new HttpError(400, 'body is not a JSON array');
-    return parsed.map((value: unknown) => ({ value }));
-  }
-  const lines = text.split(/\r?\n/).filter((l) => l.trim());
-  if (lines.length === 1) return [{ value: lines[0]! }];
-  return lines.map((value) => ({ value }));
-}
 
 export async function ingestRoute(rt: Runtime, topicName: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   if (req.method !== 'POST') throw new HttpError(405, 'use POST');
@@ -40,7 +21,7 @@ export async function ingestRoute(rt: Runtime, topicName: string, req: IncomingM
     // was accepted here goes onto the topic too (as received; storing it again is a no-op).
     const bad = new Set(outcome.rejected.map((r) => r.index));
     // Accepted lines parsed as JSON already, so parsing again cannot fail; objects carry their partition key.
-    const valid = messages.filter((_, i) => !bad.has(i)).map((m) => (typeof m.value === 'string' ? (JSON.parse(m.value) as unknown) : m.value));
+    const valid = messages.filter((m, i) => !bad.has(m.index ?? i)).map((m) => (typeof m.value === 'string' ? (JSON.parse(m.value) as unknown) : m.value));
     await rt.publisher.send(topicName, valid, PARTITION_KEY[topicName]);
   }
   sendJson(res, 200, outcome);

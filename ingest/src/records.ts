@@ -1,15 +1,23 @@
-/** What flows between the pipeline's stages. */
-import type { EventOf, Topic } from '@watchfloor/config/contracts';
+/**
+ * What flows between the stages (sources → pipeline → store → rules, live, warnings): a
+ * leaf module, so every stage imports it without an edge back into another stage.
+ */
+import { identityOf, timeOf, type EventOf, type RejectionCode, type Topic } from '@watchfloor/config/contracts';
 
 /** One message as a source hands it over: bytes from Kafka, text from HTTP/NDJSON, objects from the bus. */
 export interface RawMessage {
   value: Buffer | string | unknown;
+  /** Its position as the sender counts it (an NDJSON line number); default: its place in the batch. */
+  index?: number;
 }
 
 export type SourceName = 'kafka' | 'bus' | 'http' | 'replay';
 
 export interface Rejection {
   index: number;
+  /** Low-cardinality, for metrics. */
+  code: RejectionCode;
+  /** For people; may echo input (phones masked). */
   reason: string;
 }
 
@@ -40,4 +48,14 @@ export interface StoredBatch<T extends Topic = Topic> {
   topic: T;
   records: RecordOf<T>[];
   source: SourceName;
+}
+
+/** The event time of a stored record (canonical UTC ISO, ms). */
+export function recordTime(r: StoredRecord): string {
+  return timeOf(r.topic, r.event);
+}
+
+/** The identity of a stored record within its topic; equal keys are the same event delivered again. */
+export function recordKey(r: StoredRecord): string {
+  return identityOf(r.topic, r.event);
 }

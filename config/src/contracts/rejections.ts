@@ -1,0 +1,14 @@
+/**
+ * Why a message was refused, as a short code (metrics label by it, so the set stays small
+ * and fixed) beside the human reason (which names the field and may echo input).
+ */
+import { z } from 'zod';
+
+export const REJECTION_CODES = [
+  'empty', 'not_json', 'too_deep', 'unstorable', 'schema', 'future', 'unknown_grid', 'unknown_camera',
+] as const;
+export const RejectionCode = z.enum(REJECTION_CODES);
+export type RejectionCode = z.infer<typeof RejectionCode>;
+
+/** The largest lead of an event time over the server clock, by default (settings MAX_EVENT_SKEW_SECONDS). */
+export const DEFAULT_MAX_EVENT_SKEW_SECONDS = 900;

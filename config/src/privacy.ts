@@ -1,0 +1,70 @@
+/**
+ * Personal data on display (DESIGN.md §3 Privacy): phone numbers are masked wherever text
+ * may carry them (dead letters, rejection reasons, summaries, addresses, log lines), and
+ * free-text identifiers are shown only when they look like internal references. Shared by
+ * ingest, the server and the wall, so there is one definition of what a phone looks like.
+ */
+import { strings } from './strings';
+
+// Digits as Chinese input methods write them too (full-width ０-９).
+const D = '[0-9\\uFF10-\\uFF19]';
+const ND = '(?<![0-9\\uFF10-\\uFF19])';
+const NA = '(?![0-9\\uFF10-\\uFF19])';
+// Between digit groups: hyphens, dots, spaces (several, or ideographic), full-width hyphen/dot.
+const SEP = '[ \\t.\\-\\u3000\\uFF0D\\uFF0E\\u2010-\\u2015]{0,3}';
+const OPEN = '[(\\uFF08]';
+const CLOSE = '[)\\uFF09]';
+
+/** Mobile: 1[3-9]x xxxx xxxx, optionally after +86 / 0086 / 86 (bracketed or not). */
+const MOBILE = new RegExp(
+  `${ND}(?:${OPEN}?(?:[+\\uFF0B]|00|\\uFF10\\uFF10)?(?:86|\\uFF18\\uFF16)${CLOSE}?${SEP})?`
+  + `([1\\uFF11][3-9\\uFF13-\\uFF19]${D})${SEP}(${D}{4})${SEP}(${D}{4})${NA}`,
+  'g',
+);
+/**
+ * Landline: area code 010/02x or 0[3-9]xx (optionally bracketed) and a 7–8 digit local number that
+ * does not start with 0 or 1. Dates (2026-12-01), times, region codes and grid ids never
+ * have that shape.
+ */
+const LANDLINE = new RegExp(
+  `${ND}(?:${OPEN}\\s*)?((?:[0\\uFF10][12\\uFF11\\uFF12]${D}|[0\\uFF10][3-9\\uFF13-\\uFF19]${D}{2}))(?:\\s*${CLOSE})?${SEP}([2-9\\uFF12-\\uFF19]${D}{2,3})${SEP}(${D}{4})${NA}`,
+  'g',
+);
+
+const ascii = (s: string) => s.replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFF10 + 48));
+
+/** Masks phone-shaped digit runs, keeping enough to read (138****5678, 0913-****6789). */
+export function redactPhones(text: string): string {
+  return text
+    .replace(MOBILE, (_m, a: string, _b: string, c: string) => `${ascii(a)}****${ascii(c)}`)
+    .replace(LANDLINE, (_m, a: string, _b: string, c: string) => `${ascii(a)}-****${ascii(c)}`);
+}
+
+export function containsPhone(text: string): boolean {
+  return redactPhones(text) !== text;
+}
+
+/** What an internal reference looks like: ASCII letters, digits and - _ . / : (no spaces, no names). */
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_./:-]{0,63}$/;
+
+/** FNV-1a, 32 bits: a stable short reference, the same in the browser and on the server. */
+function shortHash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+export type IdKind = keyof typeof strings.idRef;
+
+/**
+ * An identifier as it may be displayed (warning reasons, the wall): itself when it looks
+ * like an internal reference, otherwise a short hash-based reference such as 案件#a1b2c3d4 —
+ * a free-text id such as "张三 13912345678" carries a name and a number.
+ */
+export function displayId(kind: IdKind, id: string): string {
+  if (SAFE_ID.test(id) && !containsPhone(id)) return id;
+  return `${strings.idRef[kind]}#${shortHash(id)}`;
+}

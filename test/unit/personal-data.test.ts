@@ -1,0 +1,113 @@
+/** Personal data never in clear where it does not belong: phones in text, free-text ids on display, the hash key. */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { displayId, redactPhones } from '@watchfloor/config/privacy';
+import { enrich } from '@watchfloor/ingest/pipeline/enrich';
+import { phoneProtector, resolvePhoneKey } from '@watchfloor/ingest/pipeline/privacy';
+import { toWallDelta } from '@watchfloor/ingest/live/wall-deltas';
+import { call } from '../support/events';
+import { tongguan, tongguanGrids } from '../support/region';
+import { at, caseRec, engine, iso } from '../support/rules';
+
+const masked: [string, string][] = [
+  ['13812345678', '138****5678'],
+  ['138-1234-5678', '138****5678'],
+  ['138 1234 5678', '138****5678'],
+  ['138.1234.5678', '138****5678'],
+  ['138  1234  5678', '138****5678'],
+  ['+86 138 1234 5678', '138****5678'],
+  ['+8613812345678', '138****5678'],
+  ['008613812345678', '138****5678'],
+  ['(+86)138-1234-5678', '138****5678'],
+  ['１３８１２３４５６７８', '138****5678'],
+  ['１３８－１２３４－５６７８', '138****5678'],
+  ['(0913) 345-6789', '0913-****6789'],
+  ['（0913）3456789', '0913-****6789'],
+  ['0913-3456789', '0913-****6789'],
+  ['0913 345 6789', '0913-****6789'],
+  ['029-88886666', '029-****6666'],
+  ['02988886666', '029-****6666'],
+  ['报警人电话13812345678，请回电', '报警人电话138****5678，请回电'],
+  ['2026-12-01 13812345678', '2026-12-01 138****5678'],
+];
+const untouched = [
+  '2026-12-01', '2026-11-20T08:00:00.123+08:00', '08:30:00', '10:15', '610522101201-03', '610522101201', '610522101',
+  'C-2026-000123', 'call-000123', 'MD-20261120-0042', '0000000123', '潼关县城关街道12号院3单元', '共 138 起',
+];
+
+for (const [input, want] of masked) {
+  test(`redacts ${input}`, () => {
+    const out = redactPhones(input);
+    assert.equal(out, want);
+  });
+}
+test('leaves dates, times, ids, grid and region codes alone', () => {
+  for (const s of untouched) assert.equal(redactPhones(s), s, s);
+});
+
+test('display ids: internal references as they are, anything else a short hash reference', () => {
+  assert.equal(displayId('case', 'MD-2026-0042'), 'MD-2026-0042');
+  assert.equal(displayId('call', 'C-1/2:3_4.5'), 'C-1/2:3_4.5');
+  for (const id of ['张三 13912345678', '13912345678', 'MD 2026', '李四的纠纷', 'x'.repeat(65)]) {
+    const d = displayId('case', id);
+    assert.match(d, /^案件#[0-9a-f]{8}$/, id);
+    assert.equal(displayId('case', id), d, 'stable');
+  }
+  assert.notEqual(displayId('case', '张三 13912345678'), displayId('case', '张三 13912345679'));
+});
+
+test('a caseId carrying a name and a phone never reaches a warning reason', () => {
+  const e = engine();
+  const caseId = '张三 13912345678';
+  const ch = e.ingest([
+    caseRec({ caseId, changedAt: iso('2026-11-16 09:00'), risk: 'red' }),
+    caseRec({ caseId, status: 'mediating', changedAt: iso('2026-11-16 09:40'), risk: 'red' }),
+  ]);
+  ch.push(...e.sweep(at('2026-11-18 12:00')));
+  const rules = new Set(ch.map((c) => c.warning.rule));
+  assert.ok(rules.has('red_case') && rules.has('case_deadline'), [...rules].join());
+  for (const c of ch) {
+    assert.doesNotMatch(c.warning.reason, /张三|13912345678|139\*+5678/, c.warning.reason);
+    assert.match(c.warning.reason, /案件#[0-9a-f]{8}/);
+  }
+});
+
+test('wall deltas carry a case in its display form only', () => {
+  const rec = caseRec({ caseId: '张三 13912345678', changedAt: iso('2026-11-16 09:00') });
+  const d = toWallDelta({ topic: 'case.status', records: [rec], source: 'bus' } as never);
+  assert.doesNotMatch(JSON.stringify(d), /张三|13912345678/);
+});
+
+test('phones in a call summary and address are stored masked, still readable', () => {
+  const ctx = { region: tongguan(), grids: tongguanGrids(), phones: phoneProtector('test-key-0123456789abcdef') };
+  const r = enrich(ctx, { topic: 'police.calls', value: call({
+    summary: '报警人称邻居吵闹，回电 138 1234 5678 或 (0913) 345-6789',
+    location: { lon: 110.2475, lat: 34.5438, address: '城关街道某路12号 联系人１３９１２３４５６７８' },
+  }) });
+  assert.ok(r.ok);
+  if (r.ok && r.record.topic === 'police.calls') {
+    assert.equal(r.record.event.summary, '报警人称邻居吵闹，回电 138****5678 或 0913-****6789');
+    assert.equal(r.record.event.location.address, '城关街道某路12号 联系人139****5678');
+  }
+});
+
+test('a missing phone-hash key fails loudly when stored hashes exist; otherwise one is created once', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-key-'));
+  try {
+    await assert.rejects(resolvePhoneKey(undefined, dir, { hashesExist: async () => true }), (err: Error) => {
+      assert.match(err.message, /phone-hash\.key is missing .* restore the key file/);
+      return true;
+    });
+    assert.equal(fs.existsSync(path.join(dir, 'phone-hash.key')), false, 'no new key made');
+    const k = await resolvePhoneKey(undefined, dir, { hashesExist: async () => false });
+    assert.match(k, /^[0-9a-f]{64}$/);
+    // Present now: read back, whatever the store holds.
+    assert.equal(await resolvePhoneKey(undefined, dir, { hashesExist: async () => true }), k);
+    assert.equal(await resolvePhoneKey('explicit-key-0123456789', dir, { hashesExist: async () => true }), 'explicit-key-0123456789');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
