@@ -38,9 +38,9 @@ export interface Runtime {
   /** The rules engine, once startRules() ran in a process that consumes events (null otherwise). */
   warnings: WarningService | null;
   /**
-   * Starts the rules engine, rebuilt from the store. Called after any back-fill, so that the
-   * back-filled days count as history (events older than the engine's late horizon are not
-   * taken live). Idempotent.
+   * Starts the rules engine; it rebuilds from the store in the background (health reports the
+   * progress). Called after any back-fill, so that the back-filled days count as history.
+   * Resolves before the rebuild has begun: listeners added at once receive its outcome. Idempotent.
    */
   startRules(): Promise<WarningService | null>;
   health(): Promise<Health>;
@@ -149,7 +149,9 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
     log('[rules] active');
     const listeners = new Set<(records: readonly StoredRecord[]) => Promise<void>>();
     const feed = (l: (records: readonly StoredRecord[]) => Promise<void>) => { listeners.add(l); return () => listeners.delete(l); };
-    const service = await startWarningService({ ...serviceOptions, feed });
+    const service = startWarningService({ ...serviceOptions, feed });
+    // Before the rebuild ends (it runs while the consumer joins its group): its outcome reaches every web instance.
+    service.onChanges((changes) => publishWallDelta(publisher, warningsDelta(changes)));
     const src = kafkaSource(kafka, { groupId: `${settings.KAFKA_GROUP_ID}-rules`, topicPrefix: settings.KAFKA_TOPIC_PREFIX });
     await src.start(async (topic, msgs) => {
       const { records, rejected } = pipeline.prepare(topic, msgs);
@@ -165,7 +167,6 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
     startRules() {
       rules ??= (opts.consume && settings.RULES ? startRulesHere() : Promise.resolve(null)).then((w) => {
         rt.warnings = w;
-        if (kafka && w) w.onChanges((changes) => publishWallDelta(publisher, warningsDelta(changes)));
         return w;
       });
       return rules;

@@ -3,7 +3,7 @@
  * by a person survives the engine's later updates), every step is kept in
  * warning_history, and people acknowledge or resolve by hand through here.
  */
-import type { Warning, WarningChange } from '@watchfloor/config/rules';
+import { RuleId, WarningColour, type Warning, type WarningChange } from '@watchfloor/config/rules';
 import type { Queryable } from './db';
 
 export interface WarningRow {
@@ -131,4 +131,19 @@ export async function activeAcknowledgements(db: Queryable): Promise<{ id: strin
     "SELECT id, acknowledged_by, acknowledged_at FROM warnings WHERE status = 'acknowledged'",
   );
   return rows.map((r) => ({ id: r.id, by: r.acknowledged_by ?? '', at: r.acknowledged_at ? new Date(r.acknowledged_at).getTime() : 0 }));
+}
+
+export async function activeWarningIds(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>("SELECT id FROM warnings WHERE status <> 'resolved'");
+  return rows.map((r) => r.id);
+}
+
+/** A stored row as the engine's Warning (for announcing a change the store made). */
+export function rowToWarning(r: WarningRow): Warning {
+  const ms = (x: string | null) => (x === null ? null : Date.parse(x));
+  return {
+    id: r.id, rule: RuleId.parse(r.rule), colour: WarningColour.parse(r.colour), regionCode: r.regionCode, subject: r.subject, reason: r.reason,
+    evidence: r.evidence, figures: r.figures, raisedAt: Date.parse(r.raisedAt), updatedAt: Date.parse(r.updatedAt), status: r.status,
+    resolvedAt: ms(r.resolvedAt), acknowledgedAt: ms(r.acknowledgedAt), acknowledgedBy: r.acknowledgedBy,
+  };
 }
