@@ -117,7 +117,7 @@ export function startWarningService(opts: {
         take(engine.sweep(Math.min(page[j - 1]!.t, until)));
         const ms = performance.now() - c0;
         if (ms > maxChunkMs) maxChunkMs = ms;
-        chunk = Math.max(50, Math.min(20_000, Math.round(((j - i) * CHUNK_BUDGET_MS) / Math.max(ms, 1))));
+        chunk = Math.max(50, Math.min(2_000, Math.round(((j - i) * CHUNK_BUDGET_MS) / Math.max(ms, 1))));
         progress.loaded += j - i;
         i = j;
         await yieldToLoop();

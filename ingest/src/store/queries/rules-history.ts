@@ -84,7 +84,7 @@ export interface HistoryPagesOptions {
  * everything later in one last page (events stamped ahead of the clock included).
  */
 export async function* rulesHistoryPages(db: Queryable, since: Date, until: Date, opts: HistoryPagesOptions = {}): AsyncGenerator<TimedRecord[]> {
-  const want = opts.pageSize ?? 5_000;
+  const want = opts.pageSize ?? 2_000;
   let window = opts.firstWindowMs ?? 3_600_000;
   let from = since.getTime();
   let first = true;
