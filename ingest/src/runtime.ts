@@ -41,9 +41,9 @@ export interface Runtime {
   /** The rules engine, once startRules() ran in a process that consumes events (null otherwise). */
   warnings: WarningService | null;
   /**
-   * Starts the rules engine, rebuilt from the store. Called after any back-fill, so that the
-   * back-filled days count as history (events older than the engine's late horizon are not
-   * taken live). Idempotent.
+   * Starts the rules engine; it rebuilds from the store in the background (health reports the
+   * progress). Called after any back-fill, so that the back-filled days count as history.
+   * Resolves before the rebuild has begun: listeners added at once receive its outcome. Idempotent.
    */
   startRules(): Promise<WarningService | null>;
   health(): Promise<Health>;
@@ -150,15 +150,20 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
    * the engine reads all partitions through a consumer group of its own — and only one
    * process may: the others wait on a PostgreSQL advisory lock and take over if it dies.
    */
+  /** Listening from the start (the rebuild runs on the next turn): its outcome reaches every web instance. */
+  const announced = (service: WarningService) => {
+    service.onChanges((changes) => deltas.publish(warningsDelta(changes)));
+    return service;
+  };
   async function startRulesHere(): Promise<WarningService> {
-    if (!kafka) return startWarningService({ ...serviceOptions, feed: storedFeed(pipeline) });
+    if (!kafka) return announced(startWarningService({ ...serviceOptions, feed: storedFeed(pipeline) }));
     log('[rules] waiting to be the active rules instance…');
     const lock = await db.holdLock(RULES_LOCK);
     releaseRulesLock = lock.release;
     log('[rules] active');
     const listeners = new Set<(records: readonly StoredRecord[]) => Promise<void>>();
     const feed = (l: (records: readonly StoredRecord[]) => Promise<void>) => { listeners.add(l); return () => listeners.delete(l); };
-    const service = await startWarningService({ ...serviceOptions, feed });
+    const service = announced(startWarningService({ ...serviceOptions, feed }));
     const src = kafkaSource(kafka, { groupId: `${settings.KAFKA_GROUP_ID}-rules`, topicPrefix: settings.KAFKA_TOPIC_PREFIX });
     await src.start(async (topic, msgs) => {
       const { records, rejected } = pipeline.prepare(topic, msgs);
@@ -174,7 +179,6 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
     startRules() {
       rules ??= (opts.consume && settings.RULES ? startRulesHere() : Promise.resolve(null)).then((w) => {
         rt.warnings = w;
-        w?.onChanges((changes) => deltas.publish(warningsDelta(changes)));
         return w;
       });
       return rules;

@@ -93,8 +93,8 @@ describe('grid surge against the simulated county’s history', () => {
   const rulesDir = rulesDirWith({ engine: { reorderSeconds: 1 } });
   before(async () => {
     server = await startServer({ DATA_DIR: dataDir, SIMULATE: '1', INGEST_TOKEN: INGEST, RULES_DIR: rulesDir, RULES_SWEEP_SECONDS: '0.5' });
-    // The rules start once the simulator's ten-day back-fill is stored.
-    await waitFor('rules running', async () => ((await (await fetch(`${server.url}/api/health`)).json()) as { rules: unknown }).rules, (r) => r !== null, 120_000, 500);
+    // The rules start once the simulator's ten-day back-fill is stored, and rebuild from it in the background.
+    await waitFor('rules running', async () => ((await (await fetch(`${server.url}/api/health`)).json()) as { rules: { state: string } | null }).rules?.state, (s) => s === 'running', 180_000, 500);
   });
   after(async () => {
     await server?.stop();

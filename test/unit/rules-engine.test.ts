@@ -52,23 +52,27 @@ test('lifecycle: raised → acknowledged → re-alarmed by a colour rise → res
   assert.equal(e.openWarnings().length, 0);
 });
 
-test('a late event (behind the watermark) still counts, acting as of the watermark; a too-late one is dropped', () => {
+test('a late event (behind the watermark) still counts, acting as of the watermark; an older one feeds history', () => {
   const e = engine();
   e.ingest([caseRec({ caseId: 'OLD-0', changedAt: iso(at('2026-11-18 08:00')) })]);
   e.sweep(at('2026-11-18 12:00'));
   // A registration of yesterday 11:00 arrives only now (Wed 12:00): due today, so yellow since
-  // 00:00 — but history already handed out is not rewritten: it is raised now.
+  // 00:00. History already handed out is not rewritten (the change comes now), but the warning
+  // is the one a recompute gives: raised at 00:00, the instant it fell due.
   e.sweep(at('2026-11-18 12:00') + R);
   const w = e.watermark!;
   const ch = e.ingest([caseRec({ caseId: 'LATE-1', changedAt: iso(at('2026-11-17 11:00')) })]).filter(of('case_deadline'));
   assert.equal(e.stats().late, 1);
-  assert.deepEqual(ch.map((c) => [c.kind, c.warning.colour, c.warning.raisedAt]), [['raised', 'yellow', w]]);
+  assert.deepEqual(ch.map((c) => [c.kind, c.warning.colour, c.warning.raisedAt, c.warning.updatedAt]), [['raised', 'yellow', at('2026-11-18 00:00'), w]]);
   assert.equal(ch[0]!.warning.figures.enteredAt, at('2026-11-17 11:00'), 'its clock still runs from its own event time');
-  // Older than the late horizon (26 h behind the watermark): dropped, it is in the database anyway.
+  // Older than the late horizon (26 h behind the watermark): history, counted once, redeliveries dropped.
   const before = e.stats().events;
-  e.ingest([caseRec({ caseId: 'LATE-2', changedAt: iso(w - 27 * HOUR) })]);
-  assert.equal(e.stats().tooLate, 1);
-  assert.equal(e.stats().events, before);
+  const old = caseRec({ caseId: 'LATE-2', changedAt: iso(w - 27 * HOUR) });
+  e.ingest([old]);
+  e.ingest([old]);
+  assert.equal(e.stats().history, 1);
+  assert.equal(e.stats().events, before + 1);
+  assert.equal(e.stats().duplicates, 1);
 });
 
 test('a config reload re-evaluates at the watermark: lower thresholds raise, a disabled rule resolves', () => {

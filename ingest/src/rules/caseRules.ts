@@ -99,7 +99,8 @@ export class CaseRules implements Rule {
           figures: { limitWorkingDays: limit, enteredAt: d.enteredAt, deadline },
         };
         if (!cur) {
-          ctx.book.raise('case_deadline', s.id, now, body);
+          // Due since yellowAt whenever it is found (a late registration, a rebuild): that is the episode's onset.
+          ctx.book.raise('case_deadline', s.id, now, body, yellowAt);
           s.clock = d.enteredAt;
         } else {
           ctx.book.update('case_deadline', s.id, now, body);
@@ -127,7 +128,8 @@ export class CaseRules implements Rule {
       evidence: [s.id], figures: { redSince: d.redSince! },
     };
     if (s.redClock === null) {
-      ctx.book.raise('red_case', s.id, ctx.now, body);
+      // Red since the change that made it so, whenever the engine learnt of it.
+      ctx.book.raise('red_case', s.id, ctx.now, body, d.redSince!);
       s.redClock = d.redSince;
     } else {
       ctx.book.update('red_case', s.id, ctx.now, body); // the level moved: the reason names the new one

@@ -143,7 +143,8 @@ export class DispatchDelayRule implements Rule {
         };
         const cur = ctx.book.get(this.id, id);
         if (!cur) {
-          ctx.book.raise(this.id, id, now, body);
+          // Late since the stage's yellow instant, however late the call reached the engine.
+          ctx.book.raise(this.id, id, now, body, yellowAt);
           inc.phase = phase;
         } else if (severity > colourRank(cur.colour)) {
           ctx.book.update(this.id, id, now, body);

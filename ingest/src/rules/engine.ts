@@ -11,7 +11,12 @@
  *    allowance, any batching, any sweep cadence gives the same ids, colours and times as
  *    feeding all events sorted — which is what the equivalence test checks.
  *  - Late events (behind W, within lateHorizonHours) still count, but act at W: history
- *    already handed out is not rewritten. Older ones are dropped (they are in the database).
+ *    already handed out is not rewritten. Older ones (an import of past weeks) are history:
+ *    they feed the baselines and windows the same way, deduplicated over the baselines' span
+ *    (HISTORY_DAYS), and move the start of history back if they precede it, so imported weeks
+ *    count as they would after a restart. In-horizon processing is untouched by them.
+ *  - A warning's id and raisedAt come from the events (the episode's onset), never from the
+ *    instant the engine happened to evaluate it: a late event does not give it a second id.
  *  - Bounded state per subject (rings of counters per grid, a few times per case, caller,
  *    camera, incident); nothing rescans history, so cost per event does not grow with it.
  */
@@ -34,6 +39,13 @@ import { makeWorkCalendar } from './workCalendar';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
+const DAY = 86_400_000;
+/**
+ * How far back history can matter (baselines look back 4 weeks; one more day covers the
+ * 24-hour windows at their start): what a rebuild reads, and the span history events are
+ * deduplicated over.
+ */
+export const HISTORY_DAYS = 29;
 
 /** rule null = the hour boundary tick. */
 interface Timer extends Timed { rule: Rule | null; key: string }
@@ -57,8 +69,8 @@ export interface RulesEngineStats {
   duplicates: number;
   /** Arrived behind the watermark but within the late horizon: counted, acting as of then. */
   late: number;
-  /** Arrived behind the late horizon: dropped. */
-  tooLate: number;
+  /** Arrived behind the late horizon (an import of past weeks): fed as history, acting as of then. */
+  history: number;
   /** Records no rule looks at (e.g. patrol position pings) or with unreadable times. */
   ignored: number;
   pending: number;
@@ -90,13 +102,15 @@ export class RulesEngine {
   private readonly slot: Queued = { at: 0, t: 0, rec: undefined as unknown as StoredRecord };
   private readonly timers = new MinHeap<Timer>();
   private readonly seen = new Map<Topic, SeenIds>();
+  /** Redelivery guard for events behind the late horizon, kept over the history span. */
+  private readonly historySeen = new Map<Topic, SeenIds>();
   private readonly ctx: RuleContext;
   private seq = 0;
   private W = -Infinity;
   private maxEventT = -Infinity;
   private lastSweep: number | null = null;
   private started = false;
-  private readonly counts = { events: 0, duplicates: 0, late: 0, tooLate: 0, ignored: 0 };
+  private readonly counts = { events: 0, duplicates: 0, late: 0, history: 0, ignored: 0 };
 
   constructor(private readonly opts: RulesEngineOptions) {
     this.book = new WarningBook(opts.config.engine.maxEvidence);
@@ -131,6 +145,7 @@ export class RulesEngine {
     const eng = this.ctx.config.engine;
     const horizon = eng.lateHorizonHours * HOUR;
     const future = eng.maxFutureMinutes * MINUTE;
+    let oldest = Infinity;
     for (const rec of records) {
       if (!relevant(rec)) {
         this.counts.ignored++;
@@ -141,25 +156,29 @@ export class RulesEngine {
         this.counts.ignored++;
         continue;
       }
-      if (t < this.W - horizon) {
-        this.counts.tooLate++;
-        continue;
-      }
-      let seen = this.seen.get(rec.topic);
+      const isHistory = t < this.W - horizon;
+      const guards = isHistory ? this.historySeen : this.seen;
+      let seen = guards.get(rec.topic);
       if (!seen) {
         seen = new SeenIds();
-        this.seen.set(rec.topic, seen);
+        guards.set(rec.topic, seen);
       }
       if (!seen.add(recordKey(rec), t)) {
         this.counts.duplicates++;
         continue;
       }
       this.counts.events++;
-      if (t < this.W) this.counts.late++;
+      if (isHistory) {
+        this.counts.history++;
+        if (t < oldest) oldest = t;
+      } else if (t < this.W) {
+        this.counts.late++;
+      }
       this.pending.push(Math.max(t, this.W), t, rec);
       // A device with its clock far ahead must not drag the watermark (and so everyone else) into lateness.
       if (eng.advanceOnIngest && (this.lastSweep === null || t <= this.lastSweep + future) && t > this.maxEventT) this.maxEventT = t;
     }
+    if (oldest < this.ctx.historyStart) this.extendHistory(oldest);
     this.advance(eng.advanceOnIngest ? this.maxEventT - eng.reorderSeconds * 1000 : this.W);
     return this.book.drain();
   }
@@ -207,6 +226,24 @@ export class RulesEngine {
       ...this.counts, pending: this.pending.size, timers: this.timers.size, openWarnings: this.book.openCount,
       watermark: this.watermark, subjects,
     };
+  }
+
+  /**
+   * History older than what the baselines had: they start there now (not before the span a
+   * rebuild would read, nor before historyFrom), as they would after a restart. The rules
+   * that read it re-evaluate at the watermark.
+   */
+  private extendHistory(oldest: number): void {
+    const floor = Math.max(this.W - HISTORY_DAYS * DAY, this.opts.historyFrom ?? -Infinity);
+    const start = Math.max(oldest, floor);
+    if (start >= this.ctx.historyStart) return;
+    this.ctx.historyStart = start;
+    this.ctx.now = this.W;
+    for (const r of this.rules) {
+      if (!r.historyChanged) continue;
+      r.historyChanged(this.ctx);
+      this.touched.add(r);
+    }
   }
 
   private reevaluateAll(): void {
@@ -263,6 +300,7 @@ export class RulesEngine {
       r.prune?.(ctx);
     }
     for (const seen of this.seen.values()) seen.prune(ctx.now - ctx.config.engine.lateHorizonHours * HOUR);
+    for (const seen of this.historySeen.values()) seen.prune(ctx.now - HISTORY_DAYS * DAY);
     this.timers.push({ at: ctx.now + HOUR, seq: this.seq++, rule: null, key: 'hour' });
   }
 }

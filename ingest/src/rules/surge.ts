@@ -16,7 +16,7 @@ import { reasons } from './reasons';
 import { gridPlace } from './region';
 import { colourOf, newEpisode, stepEpisode, type Episode, type Severity } from './episode';
 import { insertRecent, resolveAll, type Rule, type RuleContext } from './types';
-import { baselinesAt, HOUR, HourRing, MINUTE, newRoll, SlidingCounter, type BaselineRoll, type Baselines } from './windows';
+import { baselinesAt, HOUR, HourRing, MINUTE, newRoll, SlidingCounter, WEEK_HOURS, type BaselineRoll, type Baselines } from './windows';
 
 export interface SurgeSettings {
   enabled: boolean;
@@ -37,6 +37,8 @@ export class SurgeSubject {
   tickAt = -Infinity;
   peakRatio = 0;
   cacheHour = Number.NaN;
+  /** The rule's history epoch the cache was computed in. */
+  cacheEpoch = 0;
   cache: { b: Baselines; fallback: boolean } | null = null;
   /** Rolling state of the baseline sums, so the next hour costs a few reads, not a hundred. */
   readonly roll: BaselineRoll = newRoll();
@@ -63,6 +65,11 @@ export abstract class SurgeRule implements Rule {
   readonly topics = ['police.calls'] as const;
   protected readonly subjects = new Map<string, SurgeSubject>();
   private readonly dirty = new Set<SurgeSubject>();
+  /**
+   * Bumped when a call lands a week or more back (imported history): hours the baselines
+   * have already summed changed, so every cached baseline and rolled day sum is stale.
+   */
+  private epoch = 0;
 
   protected abstract settings(ctx: RuleContext): SurgeSettings;
   /** The subject a call counts for, or null. */
@@ -86,6 +93,7 @@ export abstract class SurgeRule implements Rule {
       this.subjects.set(key, s);
     }
     const h = Math.floor(t / HOUR);
+    if (h <= Math.floor(ctx.now / HOUR) - WEEK_HOURS) this.epoch++;
     s.ring.add(h);
     s.day.add(h);
     s.minute.add(Math.floor(t / MINUTE));
@@ -116,6 +124,8 @@ export abstract class SurgeRule implements Rule {
     }
   }
 
+  historyChanged(): void { this.reconfigure(); }
+
   reconfigure(): void {
     for (const s of this.subjects.values()) {
       s.cacheHour = Number.NaN;
@@ -139,9 +149,11 @@ export abstract class SurgeRule implements Rule {
   }
 
   private cachedBaselines(s: SurgeSubject, h: number, ctx: RuleContext) {
-    if (s.cacheHour !== h) {
+    if (s.cacheHour !== h || s.cacheEpoch !== this.epoch) {
+      if (s.cacheEpoch !== this.epoch) s.roll.h = Number.NaN;
       s.cache = this.baselines(s, h, ctx);
       s.cacheHour = h;
+      s.cacheEpoch = this.epoch;
     }
     return s.cache;
   }

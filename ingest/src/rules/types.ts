@@ -36,6 +36,8 @@ export interface Rule {
   evaluate(ctx: RuleContext): void;
   /** Called at every hour boundary (baselines change); optional. */
   hourTick?(ctx: RuleContext): void;
+  /** The start of history moved back (past weeks were imported): baselines change; optional. */
+  historyChanged?(ctx: RuleContext): void;
   /** Config or region changed: mark every subject for evaluation. */
   reconfigure(ctx: RuleContext): void;
   /** Drops state that can no longer matter; called hourly. */

@@ -47,12 +47,17 @@ export class WarningBook {
     return this.open.get(rule)?.get(key);
   }
 
-  raise(rule: RuleId, key: string, at: number, body: WarningBody): Warning {
+  /**
+   * Opens a warning at instant `at`. `onset` is when the episode began by the events' own
+   * times (a clock's due instant, the change that made a case red), when a rule can tell:
+   * it is the id and raisedAt, so an episode found late, or by a rebuild, is the same warning.
+   */
+  raise(rule: RuleId, key: string, at: number, body: WarningBody, onset = at): Warning {
     const open = this.ofRule(rule);
     if (open.has(key)) throw new Error(`warning book: ${rule} ${body.subject} already open`);
     const w: Warning = {
-      id: warningId(rule, key, at), rule, ...body, evidence: this.bound(body.evidence),
-      raisedAt: at, updatedAt: at, status: 'raised', resolvedAt: null, acknowledgedAt: null, acknowledgedBy: null,
+      id: warningId(rule, key, onset), rule, ...body, evidence: this.bound(body.evidence),
+      raisedAt: onset, updatedAt: Math.max(at, onset), status: 'raised', resolvedAt: null, acknowledgedAt: null, acknowledgedBy: null,
     };
     open.set(key, w);
     this.keyById.set(w.id, key);

@@ -128,8 +128,8 @@ export function baselinesAt(ring: HourRing, h: number, since: number, weeks: num
   let prevSum = 0;
   let daySum = 0;
   let n = 0;
-  // Hours a week or more back never change (the late horizon is under six days), so the
-  // previous hour's day sums can be rolled forward.
+  // Hours a week or more back do not change in-horizon (the late horizon is under six days;
+  // an imported history invalidates the roll), so the previous hour's day sums roll forward.
   const rolling = roll !== undefined && roll.h === h - 1 && roll.since === since;
   for (let k = 1; k <= weeks; k++) {
     const base = h - k * WEEK_HOURS;

@@ -97,11 +97,54 @@ export async function actOnWarning(tx: Queryable, a: HandAction): Promise<Warnin
   if (cur.status === 'resolved') return 'resolved';
   const { rows: upd } = await tx.query<Raw>(
     a.kind === 'ack'
-      ? `UPDATE warnings SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2, ack_note = $3 WHERE id = $1 RETURNING *`
-      : `UPDATE warnings SET status = 'resolved', resolved_at = now(), resolved_by = $2, ack_note = coalesce($3, ack_note) WHERE id = $1 RETURNING *`,
+      ? `UPDATE warnings SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2, ack_note = $3, updated_at = greatest(updated_at, now()) WHERE id = $1 RETURNING *`
+      : `UPDATE warnings SET status = 'resolved', resolved_at = now(), resolved_by = $2, ack_note = coalesce($3, ack_note), updated_at = greatest(updated_at, now()) WHERE id = $1 RETURNING *`,
     [a.id, a.by, a.note],
   );
   await tx.query('INSERT INTO warning_history (warning_id, kind, colour, reason, by_user, note) VALUES ($1, $2, $3, $4, $5, $6)',
     [a.id, a.kind === 'ack' ? 'acknowledged' : 'resolved_by_hand', cur.colour, cur.reason, a.by, a.note]);
   return toRow(upd[0]!);
+}
+
+/**
+ * After a rebuild: every stored warning still active that the rebuilt engine does not hold
+ * open is over (its condition no longer holds in the events, or it was stored under an id an
+ * older engine gave it). Resolved as of `at`, with a history step; returns them.
+ */
+export async function resolveActiveExcept(tx: Queryable, openIds: readonly string[], at: number): Promise<WarningRow[]> {
+  const { rows } = await tx.query<Raw>(
+    `UPDATE warnings SET status = 'resolved', resolved_at = $2, updated_at = greatest(updated_at, $2)
+     WHERE status <> 'resolved' AND NOT (id = ANY($1::text[])) RETURNING *`,
+    [[...openIds], iso(at)],
+  );
+  if (rows.length) {
+    await tx.query(
+      `INSERT INTO warning_history (warning_id, kind, colour, reason) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
+      [rows.map((r) => r.id), rows.map(() => 'resolved'), rows.map((r) => r.colour), rows.map((r) => r.reason)],
+    );
+  }
+  return rows.map(toRow);
+}
+
+/** The stored acknowledgements of active warnings, for a rebuilt engine to take over. */
+export async function activeAcknowledgements(db: Queryable): Promise<{ id: string; by: string; at: number }[]> {
+  const { rows } = await db.query<{ id: string; acknowledged_by: string | null; acknowledged_at: Date | null }>(
+    "SELECT id, acknowledged_by, acknowledged_at FROM warnings WHERE status = 'acknowledged'",
+  );
+  return rows.map((r) => ({ id: r.id, by: r.acknowledged_by ?? '', at: r.acknowledged_at ? new Date(r.acknowledged_at).getTime() : 0 }));
+}
+
+export async function activeWarningIds(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>("SELECT id FROM warnings WHERE status <> 'resolved'");
+  return rows.map((r) => r.id);
+}
+
+/** A stored row as the engine's Warning (for announcing a change the store made). */
+export function rowToWarning(r: WarningRow): Warning {
+  const ms = (x: string | null) => (x === null ? null : Date.parse(x));
+  return {
+    id: r.id, rule: RuleId.parse(r.rule), colour: WarningColour.parse(r.colour), regionCode: r.regionCode, subject: r.subject, reason: r.reason,
+    evidence: r.evidence, figures: r.figures, raisedAt: Date.parse(r.raisedAt), updatedAt: Date.parse(r.updatedAt), status: r.status,
+    resolvedAt: ms(r.resolvedAt), acknowledgedAt: ms(r.acknowledgedAt), acknowledgedBy: r.acknowledgedBy,
+  };
 }
