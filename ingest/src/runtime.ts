@@ -26,6 +26,8 @@ import type { Db } from './store/db';
 import { scheduleMaintenance } from './store/maintenance';
 import { openStore } from './store/open';
 import { lastEventTimes } from './store/queries/health';
+import { lagByPartition } from './kafka/lag';
+import { consumerLagGauge, measured } from './metrics';
 
 export interface Runtime {
   settings: Settings;
@@ -98,7 +100,12 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
   });
   // In deployed mode what any instance stores reaches every web instance through Kafka.
   if (kafka) pipeline.onStored((batch) => publishWallDelta(publisher, toWallDelta(batch)));
-  if (source) await source.start((topic, msgs, src) => pipeline.process(topic, msgs, src));
+  if (source) await source.start(measured((topic, msgs, src) => pipeline.process(topic, msgs, src)));
+  const k = kafka;
+  const b = bus;
+  consumerLagGauge(k
+    ? () => lagByPartition(k, settings.KAFKA_GROUP_ID, TOPICS.map((t) => settings.KAFKA_TOPIC_PREFIX + t))
+    : async () => [{ topic: 'bus', partition: 0, lag: b?.depth() ?? 0 }]);
 
   async function health(): Promise<Health> {
     const failing: string[] = [];

@@ -58,7 +58,7 @@ describe('the wall in a browser', () => {
 
   test('map and panels render, with the figures of /api/stats/summary', async () => {
     await page.locator('[data-testid=wall-map] canvas').first().waitFor({ timeout: 60_000 });
-    const summary = (await (await fetch(`${server.url}/api/stats/summary`)).json()) as { calls: { total: number } };
+    const summary = (await (await fetch(`${server.url}/api/stats/summary`, { headers: { authorization: `Bearer ${WALL}` } })).json()) as { calls: { total: number } };
     assert.equal(summary.calls.total, 12);
     const kpi = page.getByTestId('kpi-calls-today');
     await waitFor('KPI equal to the summary', async () => kpi.getAttribute('data-value'), (v) => v === String(summary.calls.total), 20_000, 200);
