@@ -9,10 +9,12 @@ import { redactPhones } from './pipeline/redact';
 
 export type { Logger } from 'pino';
 
-/** Writes each serialised line masked: the last point every log line passes. */
-const redactingStdout = { write: (line: string) => { process.stdout.write(redactPhones(line)); } };
+/** Each serialised line, masked on its way to `out`: the last point every log line passes. */
+function redacting(out: { write(line: string): unknown }) {
+  return { write: (line: string) => { out.write(redactPhones(line)); } };
+}
 
-export function createLogger(opts: { level?: Settings['LOG_LEVEL']; name?: string; destination?: { write(line: string): void } } = {}): Logger {
+export function createLogger(opts: { level?: Settings['LOG_LEVEL']; name?: string; destination?: { write(line: string): unknown } } = {}): Logger {
   return pino({
     level: opts.level ?? 'info',
     name: opts.name,
@@ -20,11 +22,11 @@ export function createLogger(opts: { level?: Settings['LOG_LEVEL']; name?: strin
     base: { pid: process.pid },
     // Requests are described by method, route and status only: URLs may carry `?token=`.
     serializers: { req: () => undefined, res: () => undefined, err: pino.stdSerializers.err },
-  }, opts.destination ?? redactingStdout);
+  }, redacting(opts.destination ?? process.stdout));
 }
 
 /** Lines that say something went wrong: logged as warnings so an operator can filter on level. */
-const TROUBLE = /\b(fail(ed|s|ure)?|error|refused|cannot|invalid)\b/i;
+const TROUBLE = /\b(fail(ed|s|ure)?|error|refused|rejected|dead-lettered|cannot|invalid)\b/i;
 
 /**
  * The `log(line)` callbacks the modules take, backed by the logger. The line stays the message

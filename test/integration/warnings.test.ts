@@ -92,9 +92,9 @@ describe('grid surge against the simulated county’s history', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-surge-'));
   const rulesDir = rulesDirWith({ engine: { reorderSeconds: 1 } });
   before(async () => {
-    server = await startServer({ DATA_DIR: dataDir, SIMULATE: '1', INGEST_TOKEN: INGEST, RULES_DIR: rulesDir, RULES_SWEEP_SECONDS: '0.5' });
+    server = await startServer({ DATA_DIR: dataDir, SIMULATE: '1', INGEST_TOKEN: INGEST, WALL_TOKEN: WALL, RULES_DIR: rulesDir, RULES_SWEEP_SECONDS: '0.5' });
     // The rules start once the simulator's ten-day back-fill is stored.
-    await waitFor('rules running', async () => ((await (await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${WALL}` } })).json()) as { rules: unknown }).rules, (r) => r !== null, 120_000, 500);
+    await waitFor('rules running', async () => ((await (await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${WALL}` } })).json()) as { rules: unknown }).rules, (r) => r !== null && r !== undefined, 120_000, 500);
   });
   after(async () => {
     await server?.stop();

@@ -29,7 +29,7 @@ const Outcome = z.object({ accepted: z.number(), duplicates: z.number(), rejecte
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Stores the messages slice by slice (each slice committed before the next); rejections keep their index in the whole body. */
-export async function ingestInChunks(rt: Runtime, process: Runtime['pipeline']['process'], topic: Topic, messages: readonly RawMessage[], chunk = INGEST_CHUNK): Promise<BatchOutcome> {
+export async function ingestInChunks(rt: Pick<Runtime, 'kafka' | 'publisher'>, process: Runtime['pipeline']['process'], topic: Topic, messages: readonly RawMessage[], chunk = INGEST_CHUNK): Promise<BatchOutcome> {
   const total: BatchOutcome = { accepted: 0, duplicates: 0, rejected: [] };
   for (let start = 0; start < messages.length; start += chunk) {
     if (start > 0) await yieldToLoop();
