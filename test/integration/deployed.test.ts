@@ -72,6 +72,8 @@ describe('deployed mode: Kafka, ingest process, web process', () => {
       KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix, KAFKA_GROUP_ID: `${prefix}ingest`, DATABASE_URL: db.url,
       PHONE_HASH_KEY: HASH_KEY, WALL_TOKEN: 'deployed-wall-token', INGEST_TOKEN: 'deployed-ingest-token',
       DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'wf-dep-')), SIMULATE: '0',
+      // Any free port for the ingest process's /metrics: the default 9464 may be taken on a shared machine.
+      METRICS_PORT: '0',
     };
     ingest = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'ingest/src/main.ts')], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     ingest.stdout!.on('data', (d: Buffer) => { ingestLog += d.toString(); });
