@@ -67,8 +67,8 @@ function dist(xs: Float64Array): Dist {
 }
 
 interface Timing { prepareMs: number; storeMs: number; listenersMs: number; batches: number; accepted: number }
-async function pipelineTiming(server: RunningServer): Promise<Timing> {
-  const h = (await (await fetch(`${server.url}/api/health`)).json()) as { pipeline: { timing: Omit<Timing, 'batches' | 'accepted'>; batches: number; accepted: number } };
+async function pipelineTiming(server: RunningServer, token: string): Promise<Timing> {
+  const h = (await (await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${token}` } })).json()) as { pipeline: { timing: Omit<Timing, 'batches' | 'accepted'>; batches: number; accepted: number } };
   return { ...h.pipeline.timing, batches: h.pipeline.batches, accepted: h.pipeline.accepted };
 }
 
@@ -184,7 +184,7 @@ async function runOnce(run: number): Promise<RunResult> {
         machine0 = machineCpuSeconds();
         w.postMessage({ type: 'measure' });
         // One health read (it runs a small query) at the warm-up boundary, one after the run.
-        void pipelineTiming(srv).then((x) => { timing0 = x; }, () => undefined);
+        void pipelineTiming(srv, wallToken).then((x) => { timing0 = x; }, () => undefined);
       }
       post(k);
       if (workerError) throw workerError;
@@ -196,7 +196,7 @@ async function runOnce(run: number): Promise<RunResult> {
     const measuredSeconds = (tEnd - tMeasure) / 1000;
     await Promise.all([...pending]);
     if (postErrors) throw new Error(`${postErrors} ingest POST(s) failed, first: ${firstError}`);
-    const timing1 = await pipelineTiming(srv);
+    const timing1 = await pipelineTiming(srv, wallToken);
 
     w.postMessage({ type: 'expect', total });
     await nextMessage(w, 'drained', DRAIN_MS).catch(() => undefined); // losses are counted below

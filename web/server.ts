@@ -1,73 +1,122 @@
 /**
- * The web process: one HTTP port serving the API (ahead of Next.js) and the Next.js
- * pages. In the embedded default it also hosts the data plane (PGlite, in-process bus,
- * simulator), so `npm start` is the whole system. It listens at once and answers
+ * The web process: one HTTP port (Fastify) serving the API, the Next.js pages behind it and the
+ * socket.io gateway. In the embedded default it also hosts the data plane (PGlite, in-process
+ * bus, simulator), so `npm start` is the whole system. It listens at once and answers
  * /api/health with 503 until the store and bus are ready, so a supervisor can tell
  * "starting" from "down".
  */
-import http from 'node:http';
+import type http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import helmet from '@fastify/helmet';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import next from 'next';
 import { devDefaultsInUse, loadSettings } from '@watchfloor/config/settings';
 import { startRuntime, type Runtime } from '@watchfloor/ingest/runtime';
 import { startSimulator, type Simulator } from '@watchfloor/ingest/simulator/simulator';
-import { createApi } from './src/server/api/router';
+import { createLogger, lineLog } from '@watchfloor/ingest/log';
+import { deltaLatency, socketClientsGauge } from '@watchfloor/ingest/metrics';
+import { registerApi } from './src/server/api/api';
+import type { ApiContext } from './src/server/api/context';
+import { authorised, installErrorHandling, sendError, type Role } from './src/server/api/http';
+import { helmetOptions } from './src/server/security';
 import { startGateway } from './src/server/live/gateway';
 import { startWallHub, toWallWarning, type WallHub } from './src/server/live/wall-hub';
-import { sendJson } from './src/server/api/http';
+import type { DeltaSink } from '@watchfloor/ingest/live/delta-sink';
+import type { WarningRow } from '@watchfloor/ingest/store/warnings';
 
-const log = (l: string) => console.log(`${new Date().toISOString()} ${l}`);
 const settings = loadSettings();
+const logger = createLogger({ level: settings.LOG_LEVEL, name: 'web' });
+const log = lineLog(logger);
 const webDir = path.dirname(fileURLToPath(import.meta.url));
 
 let runtime: Runtime | null = null;
 let simulator: Simulator | null = null;
 let hub: WallHub | null = null;
 let gateway: ReturnType<typeof startGateway> | null = null;
-let api: ReturnType<typeof createApi> | null = null;
+let onWarningChanged: ((w: WarningRow) => void) | null = null;
 let nextHandle: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
 let startError: string | null = null;
 
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  void (async () => {
-    if (url.pathname.startsWith('/api/')) {
-      if (!api) return sendJson(res, 503, { status: startError ? 'failed' : 'starting', failing: [startError ?? 'starting'] });
-      await api(req, res, url);
-      return;
-    }
-    if (!nextHandle) {
-      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '2' });
-      res.end('正在启动… starting');
-      return;
-    }
-    await nextHandle(req, res);
-  })().catch((err: Error) => {
-    log(`[web] ${req.method} ${url.pathname}: ${err.message}`);
-    if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-  });
+/** Who may call a path whose percent-encoding is broken (it never reaches its route's own check). */
+function roleOfPath(url: string): Role | null {
+  if (url.startsWith('/api/ingest/')) return 'ingest';
+  if (url.startsWith('/api/warnings/')) return 'admin';
+  if (url.startsWith('/api/')) return 'read';
+  return null;
+}
+
+// Fastify's routes are typed against its base logger interface, which pino's logger satisfies.
+const fastifyLogger: FastifyBaseLogger = logger;
+const app = Fastify({
+  loggerInstance: fastifyLogger,
+  disableRequestLogging: true,
+  // A path that cannot be decoded: the caller's right to the route is settled first (401), then 400.
+  frameworkErrors: (err, req, reply) => {
+    const role = roleOfPath(req.url);
+    if (role && !authorised(req, role, settings)) return sendError(reply, 401, 'missing or wrong bearer token');
+    return sendError(reply, 400, err.code === 'FST_ERR_BAD_URL' ? 'the path is not valid percent-encoding' : err.message);
+  },
+});
+app.setValidatorCompiler(validatorCompiler);
+app.setSerializerCompiler(serializerCompiler);
+installErrorHandling(app);
+app.addHook('onResponse', async (req, reply) => {
+  req.log.debug({ method: req.method, route: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
 });
 
+const apiContext: ApiContext = {
+  settings,
+  runtime: () => (onWarningChanged ? runtime : null),
+  startFailed: () => startError !== null,
+  onWarningChanged: (w) => onWarningChanged?.(w),
+};
+
+async function buildApp(): Promise<void> {
+  await app.register(helmet, helmetOptions());
+  await registerApi(app, apiContext);
+  // Everything else is Next.js's: the raw request and response go to its handler as they are.
+  await app.register(async (pages) => {
+    // Next reads its own bodies (server actions): Fastify must leave the stream unread.
+    pages.removeAllContentTypeParsers();
+    pages.addContentTypeParser('*', (_req, _payload, done) => done(null));
+    pages.all('/*', async (req, reply) => {
+      if (!nextHandle) {
+        return reply.code(503).header('retry-after', '2').type('text/plain; charset=utf-8').send('正在启动… starting');
+      }
+      // Next takes the script nonce from the request's CSP header while rendering.
+      const csp = reply.raw.getHeader('content-security-policy');
+      if (typeof csp === 'string') req.raw.headers['content-security-policy'] = csp;
+      reply.hijack();
+      await nextHandle(req.raw, reply.raw);
+    });
+  });
+}
+
 async function main(): Promise<void> {
-  await new Promise<void>((resolve) => server.listen(settings.PORT, settings.HOST, resolve));
-  const addr = server.address();
+  await buildApp();
+  await app.listen({ port: settings.PORT, host: settings.HOST });
+  const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : settings.PORT;
   log(`[web] listening on http://localhost:${port} (${settings.embeddedDb ? 'embedded TimescaleDB' : 'DATABASE_URL'}, ${settings.embeddedBus ? 'in-process bus' : 'Kafka'})`);
+  if (settings.HOST === '0.0.0.0' || settings.HOST === '::') {
+    log(`[web] HOST=${settings.HOST}: listening on ALL network interfaces, port ${port} (set HOST=127.0.0.1 to keep it to this machine)`);
+  }
   for (const d of devDefaultsInUse(settings)) log(`[web] development default in use: ${d} (set it in the environment for production)`);
 
   runtime = await startRuntime(settings, { consume: settings.ingestInWeb, log });
-  const wallHub = await startWallHub({ db: runtime.db, region: runtime.region, tz: settings.TZ_CENTER, deltas: runtime.deltas, log });
+  const wallHub = await startWallHub({ db: runtime.db, region: runtime.region, tz: settings.TZ_CENTER, deltas: timed(runtime.deltas), log });
   hub = wallHub;
-  gateway = startGateway(server, wallHub, { tokens: [settings.WALL_TOKEN, settings.ADMIN_TOKEN] });
+  gateway = startGateway(app.server, wallHub, { tokens: [settings.WALL_TOKEN, settings.ADMIN_TOKEN], allowedOrigins: settings.ALLOWED_ORIGINS });
+  const gw = gateway;
+  socketClientsGauge(() => gw.clientCount());
   const rt = runtime;
-  api = createApi(runtime, log, {
-    onWarningChanged: (w) => {
-      // Through the sink, so that every web instance's screens hear of it.
-      rt.deltas.publish({ type: 'warnings', items: [toWallWarning(w)] }).catch((err: Error) => log(`[wall] delta publish failed: ${err.message}`));
-      if (w.status === 'acknowledged') rt.warnings?.acknowledge(w.id, w.acknowledgedBy ?? 'admin');
-    },
-  });
+  onWarningChanged = (w) => {
+    // Through the sink, so that every web instance's screens hear of it.
+    rt.deltas.publish({ type: 'warnings', items: [toWallWarning(w)] }).catch((err: Error) => log(`[wall] delta publish failed: ${err.message}`));
+    if (w.status === 'acknowledged') rt.warnings?.acknowledge(w.id, w.acknowledgedBy ?? 'admin');
+  };
   log(`[web] data plane ready (store: ${runtime.db.kind}/${runtime.db.flavor}, region: ${runtime.region.meta.name}, ${runtime.region.grids.features.length} grids)`);
   if (settings.simulate) {
     simulator = startSimulator({ publisher: runtime.publisher, region: runtime.region, settings, log });
@@ -80,9 +129,9 @@ async function main(): Promise<void> {
     await runtime.startRules();
   })().catch((err: Error) => log(`[rules] start failed: ${err.message}`));
 
-  const app = next({ dev: false, dir: webDir, hostname: 'localhost', port });
-  await app.prepare();
-  const h = app.getRequestHandler();
+  const pagesApp = next({ dev: false, dir: webDir, hostname: 'localhost', port });
+  await pagesApp.prepare();
+  const h = pagesApp.getRequestHandler();
   nextHandle = (req, res) => h(req, res);
   log('[web] pages ready');
 }
@@ -94,8 +143,8 @@ async function shutdown(signal: string): Promise<void> {
   log(`[web] ${signal}: stopping`);
   const force = setTimeout(() => process.exit(1), 15_000);
   force.unref();
-  server.close();
-  server.closeAllConnections();
+  void app.close();
+  app.server.closeAllConnections();
   await simulator?.stop();
   await hub?.stop();
   await gateway?.close().catch(() => undefined);
@@ -104,6 +153,18 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+
+/** The sink as the hub hears it, timing each delta from its arrival here to its emit to the sockets, for /metrics. */
+function timed(sink: DeltaSink): DeltaSink {
+  return {
+    publish: (body) => sink.publish(body),
+    subscribe: (onBody) => sink.subscribe((body) => {
+      const end = deltaLatency.startTimer();
+      onBody(body);
+      end();
+    }),
+  };
+}
 
 main().catch((err: Error) => {
   startError = err.message;

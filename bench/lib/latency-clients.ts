@@ -72,7 +72,7 @@ for (let c = 0; c < nClients; c++) {
   const mine = receipts[c]!;
   let seq = -1;
   const socket = io(url, {
-    auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true,
+    auth: { token }, query: { token }, transports: ['websocket'], reconnection: false, forceNew: true,
     // `false` reaches the ws constructor as is (engine.io-client's own default is { threshold: 1024 }); its typing only admits the object.
     perMessageDeflate: deflate ? { threshold: 1024 } : (false as unknown as { threshold: number }),
   });

@@ -28,7 +28,7 @@ import type { SyntheticRegion } from './synthetic-region';
 /** The real server's wall state, as a new screen gets it. */
 export function fetchSnapshot(url: string, token: string, timeoutMs = 30_000): Promise<WallState> {
   return new Promise((resolve, reject) => {
-    const s = ioClient(url, { auth: { token }, transports: ['websocket'], reconnection: false });
+    const s = ioClient(url, { auth: { token }, query: { token }, transports: ['websocket'], reconnection: false });
     const t = setTimeout(() => { s.close(); reject(new Error('no snapshot from the server')); }, timeoutMs);
     s.on('connect', () => s.emit('hello', {}));
     s.on('connect_error', (e: Error) => { clearTimeout(t); s.close(); reject(e); });

@@ -19,7 +19,7 @@ export function referenceClient(url: string, token: string) {
     }
     last = now;
   };
-  const s: Socket = io(url, { auth: { token }, transports: ['websocket'] });
+  const s: Socket = io(url, { auth: { token }, query: { token }, transports: ['websocket'] });
   s.on('connect', () => s.emit('hello', {}));
   s.on('delta', () => { c.deltas++; seen(); });
   s.on('deltas', (d: unknown[]) => { c.deltas += d.length; seen(); });

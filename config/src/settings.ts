@@ -62,6 +62,15 @@ const Env = z.object({
   /** …and also when the newest event it holds is older than this (the server answers, but no feed does). */
   WALL_NO_DATA_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** POSTs to /api/ingest/* allowed per token (or client address without one) in each window; past it a 429. */
+  INGEST_RATE_LIMIT: z.coerce.number().int().positive().default(30_000),
+  INGEST_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Port of the stand-alone ingest process's GET /metrics (the web serves it on PORT). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Bearer token for GET /metrics; unset: the admin token. */
+  METRICS_TOKEN: z.string().min(8).optional(),
+  /** Origins a browser may open the live socket from, besides the server's own (`scheme://host:port`, comma-separated). */
+  ALLOWED_ORIGINS: list.default([]),
 });
 
 export type Settings = ReturnType<typeof loadSettings>;
@@ -84,6 +93,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     embeddedBus,
     ingestInWeb: e.INGEST_IN_WEB ?? embeddedBus,
     simulate: e.SIMULATE ?? embeddedBus,
+    metricsToken: e.METRICS_TOKEN ?? e.ADMIN_TOKEN,
   };
 }
 

@@ -4,12 +4,16 @@
  * runs the pipeline inside the web process.)
  */
 import { loadSettings } from '@watchfloor/config/settings';
+import { startMetricsServer } from './http/metrics-server';
+import { createLogger, lineLog } from './log';
 import { startRuntime } from './runtime';
 
-const log = (l: string) => console.log(`${new Date().toISOString()} ${l}`);
+const logger = createLogger({ name: 'ingest' });
+const log = lineLog(logger);
 
 async function main(): Promise<void> {
   const settings = loadSettings();
+  logger.level = settings.LOG_LEVEL;
   if (settings.embeddedBus) {
     throw new Error('npm run ingest consumes Kafka: set KAFKA_BROKERS (the embedded mode runs ingest inside `npm start`)');
   }
@@ -17,6 +21,8 @@ async function main(): Promise<void> {
   // Not awaited: a standby instance waits here for the active rules instance to go away.
   rt.startRules().catch((err: Error) => log(`[rules] failed: ${err.message}`));
   log(`[ingest] consuming ${settings.KAFKA_BROKERS!.join(',')} as group ${settings.KAFKA_GROUP_ID} into ${rt.db.kind}/${rt.db.flavor}`);
+  const metrics = await startMetricsServer(settings, logger);
+  log(`[ingest] metrics at ${metrics.address}/metrics`);
   const report = setInterval(() => {
     const s = rt.pipeline.stats();
     log(`[ingest] stored ${s.accepted}, duplicates ${s.duplicates}, dead-lettered ${s.rejected}`);
@@ -26,6 +32,7 @@ async function main(): Promise<void> {
     // A standby rules instance holds a connection waiting on the lock: do not wait for it forever.
     setTimeout(() => process.exit(0), 10_000).unref();
     clearInterval(report);
+    await metrics.close().catch(() => undefined);
     await rt.stop();
     process.exit(0);
   };
@@ -34,6 +41,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: Error) => {
-  console.error(`[ingest] ${err.message}`);
+  logger.error({ component: 'ingest' }, err.message);
   process.exit(1);
 });

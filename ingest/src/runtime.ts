@@ -27,6 +27,8 @@ import { scheduleMaintenance } from './store/maintenance';
 import { openStore } from './store/open';
 import { lastEventTimes } from './store/queries/health';
 import { callerHashesExist } from './store/queries/privacy';
+import { lagByPartition } from './kafka/lag';
+import { consumerLagGauge, measured } from './metrics';
 
 export interface Runtime {
   settings: Settings;
@@ -107,7 +109,12 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
     maxEventSkewSeconds: settings.MAX_EVENT_SKEW_SECONDS,
   });
   pipeline.onStored((batch) => deltas.publish(toWallDelta(batch)));
-  if (source) await source.start((topic, msgs, src) => pipeline.process(topic, msgs, src));
+  if (source) await source.start(measured((topic, msgs, src) => pipeline.process(topic, msgs, src)));
+  const k = kafka;
+  const b = bus;
+  consumerLagGauge(k
+    ? () => lagByPartition(k, settings.KAFKA_GROUP_ID, TOPICS.map((t) => settings.KAFKA_TOPIC_PREFIX + t))
+    : async () => [{ topic: 'bus', partition: 0, lag: b?.depth() ?? 0 }]);
 
   async function health(): Promise<Health> {
     const failing: string[] = [];

@@ -72,6 +72,8 @@ describe('deployed mode: Kafka, ingest process, web process', () => {
       KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix, KAFKA_GROUP_ID: `${prefix}ingest`, DATABASE_URL: db.url,
       PHONE_HASH_KEY: HASH_KEY, WALL_TOKEN: 'deployed-wall-token', INGEST_TOKEN: 'deployed-ingest-token',
       DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'wf-dep-')), SIMULATE: '0',
+      // Any free port for the ingest process's /metrics: the default 9464 may be taken on a shared machine.
+      METRICS_PORT: '0',
     };
     ingest = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'ingest/src/main.ts')], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     ingest.stdout!.on('data', (d: Buffer) => { ingestLog += d.toString(); });
@@ -81,7 +83,7 @@ describe('deployed mode: Kafka, ingest process, web process', () => {
     web = await startServer(env);
     producer = new Kafka({ clientId: 'dep-test', brokers, logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    client = io(web.url, { auth: { token: 'deployed-wall-token' }, transports: ['websocket'] });
+    client = io(web.url, { auth: { token: 'deployed-wall-token' }, query: { token: 'deployed-wall-token' }, transports: ['websocket'] });
     let state: WallState | null = null;
     client.on('connect', () => client.emit('hello', {}));
     client.on('snapshot', (s: WallState) => { state = s; });
@@ -107,8 +109,8 @@ describe('deployed mode: Kafka, ingest process, web process', () => {
   });
 
   test('health reports the server store and Kafka', async () => {
-    const h = (await (await fetch(`${web.url}/api/health`)).json()) as { status: string; db: { kind: string }; bus: { mode: string; lag: Record<string, number> } };
-    assert.equal(h.status, 'ok');
+    const h = (await (await fetch(`${web.url}/api/health`, { headers: { authorization: 'Bearer deployed-wall-token' } })).json()) as { status: string; db: { kind: string }; bus: { mode: string; lag: Record<string, number> } };
+    assert.equal(h.status, 'up');
     assert.equal(h.db.kind, 'server');
     assert.equal(h.bus.mode, 'kafka');
     assert.ok(`${prefix}police.calls` in h.bus.lag);
@@ -137,7 +139,7 @@ describe('deployed mode: Kafka, ingest process, web process', () => {
     const w = await waitFor('grid_surge on the wall, red', async () => [...wallWarnings.values()].find((x) => x.rule === 'grid_surge' && x.regionCode === g.props.code),
       (x) => x?.colour === 'red', 60_000, 100);
     assert.equal(w!.colour, 'red');
-    const listed = (await (await fetch(`${web.url}/api/warnings?status=active`)).json()) as { id: string; rule: string }[];
+    const listed = (await (await fetch(`${web.url}/api/warnings?status=active`, { headers: { authorization: 'Bearer deployed-wall-token' } })).json()) as { id: string; rule: string }[];
     assert.ok(listed.some((x) => x.id === w!.id), 'the warning is stored and listed by the web process');
   });
 });

@@ -18,7 +18,7 @@ test('a screen that falls behind is dropped to one fresh snapshot, and stays con
   const port = (server.address() as { port: number }).port;
   const hub = memoryHub();
   const gw = startGateway(server, hub, { tokens: ['tok-12345678'], maxBufferedPackets: 0, tickMs: 60_000 });
-  const client = io(`http://127.0.0.1:${port}`, { auth: { token: 'tok-12345678' }, transports: ['websocket'], reconnection: false });
+  const client = io(`http://127.0.0.1:${port}`, { auth: { token: 'tok-12345678' }, query: { token: 'tok-12345678' }, transports: ['websocket'], reconnection: false });
   let snapshots = 0;
   let state: WallState | null = null;
   let deltas = 0;

@@ -25,7 +25,7 @@ class Screen {
   readonly socket: Socket;
   constructor(url: string, token: string, resumeFrom?: WallState) {
     this.state = resumeFrom ?? null;
-    this.socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false });
+    this.socket = io(url, { auth: { token }, query: { token }, transports: ['websocket'], reconnection: false });
     this.socket.on('connect', () => this.socket.emit('hello', this.state ? { epoch: this.state.epoch, seq: this.state.seq } : {}));
     this.socket.on('snapshot', (s: WallState) => { this.state = s; this.snapshots++; });
     const take = (d: WallDelta) => {
@@ -55,10 +55,17 @@ describe('wall live path', () => {
   after(async () => { await server?.stop(); fs.rmSync(dataDir, { recursive: true, force: true }); });
 
   test('a wrong token is refused; the wall token cannot write', async () => {
-    const bad = io(server.url, { auth: { token: 'nope-nope-nope' }, transports: ['websocket'], reconnection: false });
+    const bad = io(server.url, { auth: { token: 'nope-nope-nope' }, query: { token: 'nope-nope-nope' }, transports: ['websocket'], reconnection: false });
+    // Refused at the engine.io handshake: the websocket upgrade itself is turned down.
     const err = await new Promise<Error>((r) => bad.on('connect_error', r));
-    assert.match(err.message, /unauthorized/);
+    assert.match(err.message, /websocket error/);
+    assert.equal(bad.connected, false);
     bad.close();
+    // Past the handshake, socket.io's own auth packet is checked too.
+    const mixed = io(server.url, { auth: { token: 'nope-nope-nope' }, query: { token: WALL }, transports: ['websocket'], reconnection: false });
+    const err2 = await new Promise<Error>((r) => mixed.on('connect_error', r));
+    assert.match(err2.message, /unauthorized/);
+    mixed.close();
     const w = await fetch(`${server.url}/api/ingest/police.calls`, { method: 'POST', headers: { authorization: `Bearer ${WALL}` }, body: JSON.stringify([call()]) });
     assert.equal(w.status, 401);
   });

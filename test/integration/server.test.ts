@@ -14,7 +14,9 @@ import { waitFor } from '../support/wait';
 
 const TOKEN = 'server-test-ingest-token';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-server-'));
-const env = { DATA_DIR: dataDir, INGEST_TOKEN: TOKEN, SIMULATE: '0', INGEST_MAX_BYTES: '300000' };
+const WALL = 'server-test-wall-token';
+const env = { DATA_DIR: dataDir, INGEST_TOKEN: TOKEN, WALL_TOKEN: WALL, SIMULATE: '0', INGEST_MAX_BYTES: '300000' };
+const read = { headers: { authorization: `Bearer ${WALL}` } };
 
 async function post(s: RunningServer, topic: string, body: string, token: string | null = TOKEN) {
   const res = await fetch(`${s.url}/api/ingest/${topic}`, {
@@ -35,10 +37,10 @@ describe('npm start (embedded mode)', () => {
   });
 
   test('health is ok with the embedded store and bus', async () => {
-    const res = await fetch(`${server.url}/api/health`);
+    const res = await fetch(`${server.url}/api/health`, read);
     assert.equal(res.status, 200);
     const h = (await res.json()) as { status: string; db: { kind: string; flavor: string }; bus: { mode: string } };
-    assert.equal(h.status, 'ok');
+    assert.equal(h.status, 'up');
     assert.deepEqual([h.db.kind, h.db.flavor, h.bus.mode], ['embedded', 'timescale', 'embedded']);
   });
 
@@ -69,25 +71,25 @@ describe('npm start (embedded mode)', () => {
   });
 
   test('summary reflects what was ingested, by event time', async () => {
-    const res = await fetch(`${server.url}/api/stats/summary?${range}`);
+    const res = await fetch(`${server.url}/api/stats/summary?${range}`, read);
     assert.equal(res.status, 200);
     const s = (await res.json()) as { calls: { total: number; byCategory: Record<string, number> }; cases: { byStatus: Record<string, number>; identified: number } };
     assert.equal(s.calls.total, 2);
     assert.deepEqual(s.calls.byCategory, { traffic: 1, fraud: 1 });
     assert.deepEqual(s.cases.byStatus, { registered: 1 });
     assert.equal(s.cases.identified, 1);
-    assert.equal((await fetch(`${server.url}/api/stats/summary?from=nonsense`)).status, 400);
-    assert.equal((await fetch(`${server.url}/api/stats/summary?from=2026-11-22T00:00:00Z&to=2026-11-21T00:00:00Z`)).status, 400);
+    assert.equal((await fetch(`${server.url}/api/stats/summary?from=nonsense`, read)).status, 400);
+    assert.equal((await fetch(`${server.url}/api/stats/summary?from=2026-11-22T00:00:00Z&to=2026-11-21T00:00:00Z`, read)).status, 400);
   });
 
   test('data survives a restart; with the simulator on, the county comes alive', async () => {
     await server.stop();
     assert.match(server.output(), /SIGTERM: stopping/, 'the server shuts down on SIGTERM (closing the store cleanly)');
     server = await startServer({ ...env, SIMULATE: '1' });
-    const s = (await (await fetch(`${server.url}/api/stats/summary?${range}`)).json()) as { calls: { total: number } };
+    const s = (await (await fetch(`${server.url}/api/stats/summary?${range}`, read)).json()) as { calls: { total: number } };
     assert.ok(s.calls.total >= 2, 'the two posted calls are still there');
     const h = await waitFor('simulated events in the store', async () =>
-      (await (await fetch(`${server.url}/api/health`)).json()) as { lastEventAt: Record<string, string | null> },
+      (await (await fetch(`${server.url}/api/health`, read)).json()) as { lastEventAt: Record<string, string | null> },
     (x) => Object.values(x.lastEventAt).every((v) => v !== null), 60_000, 500);
     const newest = Date.parse(h.lastEventAt['police.calls']!);
     assert.ok(Date.now() - newest < 6 * 3_600_000, 'the simulator feeds the present, not a fixed past');

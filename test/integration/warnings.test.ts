@@ -30,7 +30,7 @@ describe('warnings', () => {
 
   before(async () => {
     server = await startServer({ DATA_DIR: dataDir, SIMULATE: '0', INGEST_TOKEN: INGEST, ADMIN_TOKEN: ADMIN, WALL_TOKEN: WALL, RULES_DIR: rulesDir, RULES_SWEEP_SECONDS: '0.5' });
-    client = io(server.url, { auth: { token: WALL }, transports: ['websocket'] });
+    client = io(server.url, { auth: { token: WALL }, query: { token: WALL }, transports: ['websocket'] });
     client.on('connect', () => client.emit('hello', state ? { epoch: state.epoch, seq: state.seq } : {}));
     client.on('snapshot', (s: WallState) => { state = s; });
     client.on('delta', (d: WallDelta) => { if (state && d.seq === state.seq + 1) state = apply(state, d, 'Asia/Shanghai'); });
@@ -47,7 +47,7 @@ describe('warnings', () => {
     const r = await fetch(`${server.url}/api/ingest/${topic}`, { method: 'POST', headers: { authorization: `Bearer ${INGEST}` }, body: JSON.stringify(items) });
     assert.equal(r.status, 200);
   };
-  const list = async (status: string) => (await (await fetch(`${server.url}/api/warnings?status=${status}`)).json()) as ApiWarning[];
+  const list = async (status: string) => (await (await fetch(`${server.url}/api/warnings?status=${status}`, { headers: { authorization: `Bearer ${WALL}` } })).json()) as ApiWarning[];
 
   test('a red case raises a red_case warning: stored, listed, on the wall', async () => {
     const c = caseChange({ changedAt: new Date(Date.now() - 5000).toISOString(), risk: 'red' });
@@ -92,9 +92,9 @@ describe('grid surge against the simulated county’s history', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-surge-'));
   const rulesDir = rulesDirWith({ engine: { reorderSeconds: 1 } });
   before(async () => {
-    server = await startServer({ DATA_DIR: dataDir, SIMULATE: '1', INGEST_TOKEN: INGEST, RULES_DIR: rulesDir, RULES_SWEEP_SECONDS: '0.5' });
+    server = await startServer({ DATA_DIR: dataDir, SIMULATE: '1', INGEST_TOKEN: INGEST, WALL_TOKEN: WALL, RULES_DIR: rulesDir, RULES_SWEEP_SECONDS: '0.5' });
     // The rules start once the simulator's ten-day back-fill is stored, and rebuild from it in the background.
-    await waitFor('rules running', async () => ((await (await fetch(`${server.url}/api/health`)).json()) as { rules: { state: string } | null }).rules?.state, (s) => s === 'running', 180_000, 500);
+    await waitFor('rules running', async () => ((await (await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${WALL}` } })).json()) as { rules: { state: string } | null }).rules?.state, (s) => s === 'running', 180_000, 500);
   });
   after(async () => {
     await server?.stop();
@@ -108,7 +108,7 @@ describe('grid surge against the simulated county’s history', () => {
     const burst = Array.from({ length: 8 }, (_, i) => call({ receivedAt: new Date(now - (i + 1) * 60_000).toISOString(), location: { lon: g.point!.lon, lat: g.point!.lat } }));
     const r = await fetch(`${server.url}/api/ingest/police.calls`, { method: 'POST', headers: { authorization: `Bearer ${INGEST}` }, body: JSON.stringify(burst) });
     assert.equal(r.status, 200);
-    const list = async () => (await (await fetch(`${server.url}/api/warnings?status=active`)).json()) as ApiWarning[];
+    const list = async () => (await (await fetch(`${server.url}/api/warnings?status=active`, { headers: { authorization: `Bearer ${WALL}` } })).json()) as ApiWarning[];
     // Raised yellow at 4 calls, red at 6: the batch may be taken in before all of it is due.
     const ws = await waitFor('grid_surge raised red', list, (x) => x.some((w) => w.rule === 'grid_surge' && w.regionCode === g.props.code && w.colour === 'red'), 30_000, 250);
     const w = ws.find((x) => x.rule === 'grid_surge' && x.regionCode === g.props.code)!;

@@ -21,7 +21,7 @@ const MAP_RECT = { left: SIDE_W + 20, top: 86, width: DESIGN_W - 2 * (SIDE_W + 2
 
 export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: { token: string; staleAfterMs: number; noDataAfterMs: number; tz: string }) {
   const fit = useScreenFit();
-  const region = useRegionData();
+  const region = useRegionData(token);
   const feed = useWallFeed(token, tz);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {

@@ -16,20 +16,21 @@ export interface RegionData {
   gridPopulation: Map<string, number>;
 }
 
-async function get<T>(name: string): Promise<T> {
-  const r = await fetch(`/api/region/${name}`);
+async function get<T>(name: string, token: string): Promise<T> {
+  // The token goes in a header, never the URL: URLs end up in logs and caches.
+  const r = await fetch(`/api/region/${name}`, { headers: { authorization: `Bearer ${token}` } });
   if (!r.ok) throw new Error(`region ${name}: HTTP ${r.status}`);
   return (await r.json()) as T;
 }
 
-export function useRegionData(): RegionData | null {
+export function useRegionData(token: string): RegionData | null {
   const [data, setData] = useState<RegionData | null>(null);
   useEffect(() => {
     let cancelled = false;
     let retry: ReturnType<typeof setTimeout> | null = null;
     const load = () => {
-      Promise.all([get<RegionMeta>('meta'), get<CountyFile>('county'), get<NeighboursFile>('neighbours'), get<TownsFile>('towns'),
-        get<VillagesFile>('villages'), get<GridsFile>('grids'), get<RegionData['cameras']>('cameras')])
+      Promise.all([get<RegionMeta>('meta', token), get<CountyFile>('county', token), get<NeighboursFile>('neighbours', token), get<TownsFile>('towns', token),
+        get<VillagesFile>('villages', token), get<GridsFile>('grids', token), get<RegionData['cameras']>('cameras', token)])
         .then(([meta, county, neighbours, towns, villages, grids, cameras]) => {
           if (cancelled) return;
           const villageName = new Map(villages.features.map((f) => [f.properties.code, f.properties.name]));
@@ -44,6 +45,6 @@ export function useRegionData(): RegionData | null {
     };
     load();
     return () => { cancelled = true; if (retry) clearTimeout(retry); };
-  }, []);
+  }, [token]);
   return data;
 }

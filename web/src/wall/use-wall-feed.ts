@@ -33,7 +33,8 @@ export function useWallFeed(token: string, tz: string): WallFeed {
         setFeed({ state: stateRef.current, connected, lastContact, error });
       });
     };
-    const socket: Socket = io({ auth: { token }, transports: ['websocket'], reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
+    // The token rides in the query as well: the server refuses the engine.io handshake itself without one.
+    const socket: Socket = io({ auth: { token }, query: { token }, transports: ['websocket'], reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
     const hello = () => {
       const s = stateRef.current;
       const h: Hello = s ? { v: WALL_PROTOCOL_VERSION, epoch: s.epoch, seq: s.seq } : { v: WALL_PROTOCOL_VERSION };

@@ -1,28 +1,82 @@
 /**
  * POST /api/ingest/<topic>: the same events as the Kafka topics, as a JSON array, one
- * JSON object, or NDJSON. Each element goes through the same pipeline; the reply says
- * what was stored, what was already there, and why anything was rejected (by index).
+ * JSON object, or NDJSON (INGEST_TOKEN; rate-limited per token). Each element goes through
+ * the same pipeline; the reply says what was stored, what was already there, and why anything
+ * was rejected (by index in the body).
  */
-import { PARTITION_KEY, isTopic } from '@watchfloor/config/contracts';
+import { PARTITION_KEY, isTopic, type Topic } from '@watchfloor/config/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { IngestOutcome } from '@watchfloor/config/api';
+import { measured } from '@watchfloor/ingest/metrics';
+import type { BatchOutcome, RawMessage } from '@watchfloor/ingest/records';
 import { splitBody } from '@watchfloor/ingest/sources/http-body';
 import type { Runtime } from '@watchfloor/ingest/runtime';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError, readBody, requireToken, sendJson } from './http';
+import { bearerToken, tokenIn } from '@watchfloor/ingest/http/tokens';
+import { ready, type ApiContext } from './context';
+import { HttpError, requireRole } from './http';
 
-export async function ingestRoute(rt: Runtime, topicName: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  if (req.method !== 'POST') throw new HttpError(405, 'use POST');
-  requireToken(req, url, [rt.settings.INGEST_TOKEN]);
-  if (!isTopic(topicName)) throw new HttpError(404, `unknown topic ${topicName}`);
-  const body = await readBody(req, rt.settings.INGEST_MAX_BYTES);
-  const messages = splitBody(body.toString('utf8'));
-  const outcome = await rt.pipeline.process(topicName, messages, 'http');
-  if (rt.kafka) {
-    // Deployed: the rules instance reads the Kafka topics, not this process's store, so what
-    // was accepted here goes onto the topic too (as received; storing it again is a no-op).
-    const bad = new Set(outcome.rejected.map((r) => r.index));
-    // Accepted lines parsed as JSON already, so parsing again cannot fail; objects carry their partition key.
-    const valid = messages.filter((m, i) => !bad.has(m.index ?? i)).map((m) => (typeof m.value === 'string' ? (JSON.parse(m.value) as unknown) : m.value));
-    await rt.publisher.send(topicName, valid, PARTITION_KEY[topicName]);
+/**
+ * Messages handed to the pipeline at a time: a 10 MB batch is taken in slices, with the event
+ * loop free between them, so the wall's sockets keep their pings answered while it is stored.
+ */
+export const INGEST_CHUNK = 1000;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Stores the messages slice by slice (each slice committed before the next); rejections keep their index in the whole body. */
+export async function ingestInChunks(rt: Pick<Runtime, 'kafka' | 'publisher'>, process: Runtime['pipeline']['process'], topic: Topic, messages: readonly RawMessage[], chunk = INGEST_CHUNK): Promise<BatchOutcome> {
+  const total: BatchOutcome = { accepted: 0, duplicates: 0, rejected: [] };
+  for (let start = 0; start < messages.length; start += chunk) {
+    if (start > 0) await yieldToLoop();
+    // Each message keeps the index the sender knows it by, whichever slice it lands in.
+    const slice = messages.slice(start, start + chunk).map((m, i) => ({ ...m, index: m.index ?? start + i }));
+    const outcome = await process(topic, slice, 'http');
+    total.accepted += outcome.accepted;
+    total.duplicates += outcome.duplicates;
+    total.rejected.push(...outcome.rejected);
+    if (rt.kafka) {
+      // Deployed: the rules instance reads the Kafka topics, not this process's store, so what
+      // was accepted here goes onto the topic too (as received; storing it again is a no-op).
+      const bad = new Set(outcome.rejected.map((r) => r.index));
+      // Accepted lines parsed as JSON already, so parsing again cannot fail; objects carry their partition key.
+      const valid = slice.filter((m) => !bad.has(m.index)).map((m) => (typeof m.value === 'string' ? (JSON.parse(m.value) as unknown) : m.value));
+      await rt.publisher.send(topic, valid, PARTITION_KEY[topic]);
+    }
   }
-  sendJson(res, 200, outcome);
+  return total;
+}
+
+export function ingestRoute(app: FastifyInstance, ctx: ApiContext): void {
+  const s = ctx.settings;
+  let process: Runtime['pipeline']['process'] | null = null;
+  // The body is taken as text whatever its declared type (JSON, NDJSON, none): splitBody decides.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: s.INGEST_MAX_BYTES }, (_req, body, done) => done(null, body));
+  app.withTypeProvider<ZodTypeProvider>().post('/api/ingest/:topic', {
+    bodyLimit: s.INGEST_MAX_BYTES,
+    config: {
+      rateLimit: {
+        max: s.INGEST_RATE_LIMIT,
+        timeWindow: s.INGEST_RATE_WINDOW_SECONDS * 1000,
+        // Per sender: a valid token is one sender wherever it posts from; anything else counts by address.
+        keyGenerator: (req) => {
+          const t = bearerToken(req.headers);
+          return t && tokenIn(t, [s.INGEST_TOKEN]) ? 'ingest-token' : `ip:${req.ip}`;
+        },
+      },
+    },
+    // Who may post is settled before the topic is looked at or a byte of the body is read.
+    onRequest: [requireRole('ingest', s), async (req) => {
+      const { topic } = req.params as { topic: string };
+      if (!isTopic(topic)) throw new HttpError(404, `unknown topic ${topic}`);
+    }],
+    schema: { params: z.object({ topic: z.custom<Topic>((v) => typeof v === 'string' && isTopic(v), 'unknown topic') }), body: z.string().optional(), response: { 200: IngestOutcome } },
+  }, async (req, reply) => {
+    const rt = ready(ctx);
+    process ??= measured((t, m, src) => rt.pipeline.process(t, m, src));
+    const messages = splitBody(req.body ?? '');
+    return reply.header('cache-control', 'no-store').send(await ingestInChunks(rt, process, req.params.topic, messages));
+  });
 }

@@ -1,16 +1,23 @@
-/** GET /api/stats/summary?from=&to= — the figures of store/queries/summary.ts for a range. */
+/** GET /api/stats/summary?from=&to= — the figures of store/queries/summary.ts for a range (read role). */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { summary } from '@watchfloor/ingest/store/queries/summary';
-import type { Runtime } from '@watchfloor/ingest/runtime';
-import type { ServerResponse } from 'node:http';
-import { HttpError, sendJson, timeParam } from './http';
 import { startOfDay } from '@watchfloor/config/time';
+import { OptionalTime, ready, type ApiContext } from './context';
+import { HttpError, requireRole } from './http';
 
-
-export async function summaryRoute(rt: Runtime, res: ServerResponse, url: URL): Promise<void> {
-  const now = new Date();
-  // Default range: today in the center's time zone, up to now.
-  const from = timeParam(url, 'from') ?? startOfDay(now, rt.settings.TZ_CENTER);
-  const to = timeParam(url, 'to') ?? now;
-  if (!(from < to)) throw new HttpError(400, 'from must be before to');
-  sendJson(res, 200, await summary(rt.db, { from, to }));
+export function statsRoute(app: FastifyInstance, ctx: ApiContext): void {
+  app.withTypeProvider<ZodTypeProvider>().get('/api/stats/summary', {
+    onRequest: requireRole('read', ctx.settings),
+    schema: { querystring: z.object({ from: OptionalTime, to: OptionalTime }) },
+  }, async (req, reply) => {
+    const rt = ready(ctx);
+    const now = new Date();
+    // Default range: today in the center's time zone, up to now.
+    const from = req.query.from ?? startOfDay(now, rt.settings.TZ_CENTER);
+    const to = req.query.to ?? now;
+    if (!(from < to)) throw new HttpError(400, 'from must be before to');
+    return reply.header('cache-control', 'no-store').send(await summary(rt.db, { from, to }));
+  });
 }

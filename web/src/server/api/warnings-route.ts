@@ -1,18 +1,18 @@
 /**
- * GET  /api/warnings?status=open|acknowledged|resolved|active|all&from=&to=
+ * GET  /api/warnings?status=open|acknowledged|resolved|active|all&from=&to=   — read role
  * POST /api/warnings/<id>/ack      { note?, by? }   — admin token only (never the wall token)
  * POST /api/warnings/<id>/resolve  { note?, by? }   — admin token only
  * "open" is raised and not yet acknowledged; "active" is open or acknowledged.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Runtime } from '@watchfloor/ingest/runtime';
-import { actOnWarning, listWarnings, type WarningFilter, type WarningRow } from '@watchfloor/ingest/store/warnings';
-import { HttpError, readBody, requireToken, sendJson, timeParam } from './http';
+import { actOnWarning, listWarnings, type WarningRow } from '@watchfloor/ingest/store/warnings';
+import { OptionalTime, ready, type ApiContext } from './context';
+import { HttpError, requireRole } from './http';
 
-const Filter = z.enum(['open', 'acknowledged', 'resolved', 'active', 'all']);
-const HandBody = z.object({ note: z.string().max(2000).optional(), by: z.string().min(1).max(128).optional() });
-
+const Filter = z.enum(['open', 'acknowledged', 'resolved', 'active', 'all'], { message: 'status must be open, acknowledged, resolved, active or all' });
+const HandBody = z.object({ note: z.string().max(2000).optional(), by: z.string().min(1).max(128).optional() }).default({});
 
 /** What the API shows of a warning: the contract of the issue, plus its figures and acknowledgement. */
 function view(w: WarningRow) {
@@ -23,30 +23,28 @@ function view(w: WarningRow) {
   };
 }
 
-export function createWarningsRoute(rt: Runtime, onHandAction: (w: WarningRow) => void) {
-  return async (rest: string, req: IncomingMessage, res: ServerResponse, url: URL) => {
-    if (rest === '' && req.method === 'GET') {
-      const f = Filter.safeParse(url.searchParams.get('status') ?? 'active');
-      if (!f.success) throw new HttpError(400, 'status must be open, acknowledged, resolved, active or all');
-      const rows = await listWarnings(rt.db, f.data as WarningFilter, { from: timeParam(url, 'from'), to: timeParam(url, 'to') });
-      sendJson(res, 200, rows.map(view));
-      return;
-    }
-    const m = /^\/([^/]+)\/(ack|resolve)$/.exec(rest);
-    if (!m || req.method !== 'POST') throw new HttpError(404, 'no such warnings route');
-    requireToken(req, url, [rt.settings.ADMIN_TOKEN]);
-    const raw = (await readBody(req, 64 * 1024)).toString('utf8').trim();
-    let parsed: unknown = {};
-    if (raw) {
-      try { parsed = JSON.parse(raw); } catch { throw new HttpError(400, 'body is not JSON'); }
-    }
-    const body = HandBody.safeParse(parsed);
-    if (!body.success) throw new HttpError(400, body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const id = decodeURIComponent(m[1]!);
-    const out = await rt.db.transaction((tx) => actOnWarning(tx, { kind: m[2] === 'ack' ? 'ack' : 'resolve', id, by: body.data.by ?? 'admin', note: body.data.note ?? null }));
+export function warningsRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/warnings', {
+    onRequest: requireRole('read', ctx.settings),
+    schema: { querystring: z.object({ status: Filter.default('active'), from: OptionalTime, to: OptionalTime }) },
+  }, async (req, reply) => {
+    const rows = await listWarnings(ready(ctx).db, req.query.status, { from: req.query.from, to: req.query.to });
+    return reply.header('cache-control', 'no-store').send(rows.map(view));
+  });
+
+  api.post('/api/warnings/:id/:action', {
+    onRequest: requireRole('admin', ctx.settings),
+    bodyLimit: 64 * 1024,
+    schema: { params: z.object({ id: z.string().min(1), action: z.enum(['ack', 'resolve']) }), body: HandBody.nullish() },
+  }, async (req, reply) => {
+    const rt = ready(ctx);
+    const { id, action } = req.params;
+    const body = req.body ?? {};
+    const out = await rt.db.transaction((tx) => actOnWarning(tx, { kind: action, id, by: body.by ?? 'admin', note: body.note ?? null }));
     if (out === null) throw new HttpError(404, `no warning ${id}`);
     if (out === 'resolved') throw new HttpError(409, `warning ${id} is already resolved`);
-    onHandAction(out);
-    sendJson(res, 200, view(out));
-  };
+    ctx.onWarningChanged(out);
+    return reply.header('cache-control', 'no-store').send(view(out));
+  });
 }

@@ -9,10 +9,13 @@
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { HELLO_MIN_INTERVAL_MS, Hello, WALL_EVENTS, WALL_PROTOCOL_VERSION, type Tick, type WallDelta } from '@watchfloor/config/wall';
+import { bearerToken, queryToken, tokenIn } from '@watchfloor/ingest/http/tokens';
 import type { WallHub } from './wall-hub';
 
 export interface GatewayOptions {
   tokens: readonly string[];
+  /** Origins a browser may connect from besides the server's own (same host as the request). */
+  allowedOrigins?: readonly string[];
   /** Packets queued for one client before it is dropped to snapshot mode. */
   maxBufferedPackets?: number;
   tickMs?: number;
@@ -46,6 +49,21 @@ function stillSending(socket: Socket): boolean {
   return u.packets > 16 || u.bytes > 256 * 1024;
 }
 
+/**
+ * A browser always names the page's origin: it must be this server's own (the request's
+ * Host) or one configured. Clients that send no Origin (not a browser) are judged by token alone.
+ */
+function originAllowed(req: http.IncomingMessage, allowed: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 /** Screens that are up to date: a delta is encoded once for the whole room, not once per socket. */
 const LIVE = 'live';
 
@@ -59,13 +77,20 @@ export function startGateway(server: http.Server, hub: WallHub, opts: GatewayOpt
     // Deltas stay uncompressed (walls sit on the LAN; compressing each one for every socket
     // doubled emit→receipt in bench:latency); snapshots, which are large, are compressed.
     perMessageDeflate: { threshold: 64 * 1024 },
+    // Checked before engine.io opens any session (polling or websocket): no token, no session.
+    allowRequest: (req, callback) => {
+      if (!originAllowed(req, opts.allowedOrigins ?? [])) return callback('origin not allowed', false);
+      // A browser's websocket cannot send headers: the page passes its token as `?token=`.
+      const ok = tokenIn(bearerToken(req.headers) ?? queryToken(req.url), opts.tokens);
+      callback(ok ? null : 'unauthorized', ok);
+    },
   });
   const maxBuffered = opts.maxBufferedPackets ?? 500;
   const clients = new Map<Socket, ClientState>();
 
   io.use((socket, next) => {
-    const t = socket.handshake.auth?.token ?? socket.handshake.query?.token;
-    if (typeof t === 'string' && opts.tokens.includes(t)) next();
+    const t: unknown = socket.handshake.auth?.token ?? socket.handshake.query?.token;
+    if (typeof t === 'string' && tokenIn(t, opts.tokens)) next();
     else next(new Error('unauthorized'));
   });
 
