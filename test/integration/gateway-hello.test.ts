@@ -15,6 +15,18 @@ import { waitFor } from '../support/wait';
 
 const TOKEN = 'tok-12345678';
 
+/** A wall client as the page makes one: the token at the engine.io handshake and in socket.io's auth. */
+const screen = (url: string) => io(url, { auth: { token: TOKEN }, query: { token: TOKEN }, transports: ['websocket'], reconnection: false });
+
+/** Resolves with the first `event`, or fails after a while instead of hanging the suite. */
+function first<T>(client: ReturnType<typeof io>, event: string, ms = 10_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
+    client.once('connect_error', (err: Error) => { clearTimeout(t); reject(err); });
+    client.once(event, (v: T) => { clearTimeout(t); resolve(v); });
+  });
+}
+
 async function withGateway(fn: (url: string, hub: ReturnType<typeof memoryHub>) => Promise<void>): Promise<void> {
   const server = http.createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -32,12 +44,12 @@ async function withGateway(fn: (url: string, hub: ReturnType<typeof memoryHub>) 
 test('hello spam: at most one answer per interval, and the screen stays current', async () => {
   await withGateway(async (url, hub) => {
     hub.burst(50); // something to snapshot
-    const client = io(url, { auth: { token: TOKEN }, transports: ['websocket'], reconnection: false });
+    const client = screen(url);
     let snapshots = 0;
     let state: WallState | null = null;
     client.on('snapshot', (s: WallState) => { snapshots++; state = s; });
     client.on('delta', (d: WallDelta) => { if (state && d.seq === state.seq + 1) state = apply(state, d, 'Asia/Shanghai'); });
-    await new Promise<void>((r) => client.on('connect', () => r()));
+    await first(client, 'connect');
     const spamMs = 4000;
     const t0 = Date.now();
     const spam = setInterval(() => { client.emit('hello', {}); hub.burst(1); }, 50);
@@ -57,10 +69,10 @@ test('hello spam: at most one answer per interval, and the screen stays current'
 
 test('a client speaking another protocol version is told to reload, not sent a state it would misread', async () => {
   await withGateway(async (url) => {
-    const client = io(url, { auth: { token: TOKEN }, transports: ['websocket'], reconnection: false });
+    const client = screen(url);
     let snapshots = 0;
     client.on('snapshot', () => { snapshots++; });
-    const upgrade = new Promise<{ v: number }>((r) => client.on('upgrade', r));
+    const upgrade = first<{ v: number }>(client, 'upgrade');
     client.on('connect', () => client.emit('hello', { v: WALL_PROTOCOL_VERSION + 1 }));
     assert.deepEqual(await upgrade, { v: WALL_PROTOCOL_VERSION });
     await new Promise((r) => setTimeout(r, 300));
@@ -71,10 +83,10 @@ test('a client speaking another protocol version is told to reload, not sent a s
 
 test('a malformed hello is ignored; a well-formed one after it is answered', async () => {
   await withGateway(async (url) => {
-    const client = io(url, { auth: { token: TOKEN }, transports: ['websocket'], reconnection: false });
+    const client = screen(url);
     let snapshots = 0;
     client.on('snapshot', () => { snapshots++; });
-    await new Promise<void>((r) => client.on('connect', () => r()));
+    await first(client, 'connect');
     client.emit('hello', { seq: 'all of it', epoch: { $gt: '' } });
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(snapshots, 0);

@@ -165,7 +165,8 @@ describe('the HTTP layer', () => {
     assert.match(r.headers.get('content-type') ?? '', /text\/plain/);
     const text = await r.text();
     assert.match(text, /^watchfloor_events_ingested_total\{topic="police\.calls"\} [1-9]/m);
-    assert.match(text, /^watchfloor_events_rejected_total\{topic="police\.calls",reason="invalid"\} [1-9]/m);
+    assert.match(text, /^watchfloor_events_rejected_total\{topic="police\.calls",reason="schema"\} [1-9]/m);
+    assert.match(text, /^watchfloor_events_rejected_total\{topic="police\.calls",reason="not_json"\} [1-9]/m);
     for (const name of ['watchfloor_consumer_lag', 'watchfloor_socket_clients', 'watchfloor_delta_latency_seconds', 'watchfloor_ingest_batch_seconds']) {
       assert.match(text, new RegExp(`^# TYPE ${name} `, 'm'), name);
     }

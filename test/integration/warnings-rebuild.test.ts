@@ -152,7 +152,7 @@ class Screen {
   state: WallState | null = null;
   private readonly socket: Socket;
   constructor(url: string) {
-    this.socket = io(url, { auth: { token: WALL }, transports: ['websocket'] });
+    this.socket = io(url, { auth: { token: WALL }, query: { token: WALL }, transports: ['websocket'] });
     this.socket.on('connect', () => this.socket.emit('hello', this.state ? { epoch: this.state.epoch, seq: this.state.seq } : {}));
     this.socket.on('snapshot', (s: WallState) => { this.state = s; });
     const take = (d: WallDelta) => { if (this.state && d.seq === this.state.seq + 1) this.state = apply(this.state, d, TZ); };
