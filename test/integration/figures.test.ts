@@ -53,6 +53,12 @@ for (const kind of STORE_KINDS) {
     });
     after(async () => { await s.close(); });
 
+    test('no aggregates are left to refresh: the figures read the streams', async () => {
+      const { rows } = await s.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM unnest(ARRAY['calls_5m', 'calls_1d', 'alerts_5m', 'alerts_1d']) AS v WHERE to_regclass(v) IS NOT NULL");
+      assert.equal(rows[0]!.n, 0);
+    });
+
     test('today, last week and the per-grid figures equal counts of the events', async () => {
       const f = await wallFigures(s.db, NOW, TZ, 10);
       const dayStart = startOfDay(NOW, TZ).getTime();
