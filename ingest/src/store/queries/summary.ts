@@ -6,10 +6,12 @@
  * - cases.byStatus/byLevel/byRisk: cases with any change in the range, as they stood at
  *   the range's end (their last change before `to`).
  * - cases.identified: cases first registered in the range; resolved: those of them
- *   resolved or closed by the range's end; resolutionRate (化解率) = resolved ÷ identified.
+ *   resolved or closed by the range's end; resolutionRate (化解率) = resolved ÷ identified
+ *   (one definition for every reader: queries/resolution.ts).
  * - cases.resolvedAtLevel: where those resolutions happened (小事不出村、大事不出镇).
  */
 import type { Queryable } from '../db';
+import { resolution } from './resolution';
 
 export interface Range { from: Date; to: Date }
 
@@ -61,22 +63,7 @@ export async function summary(db: Queryable, range: Range): Promise<Summary> {
      UNION ALL SELECT 'risk', risk, count(*)::int FROM latest GROUP BY risk`,
     p,
   );
-  const resolution = await db.query<{ identified: number; resolved: number; level: string | null; n: number }>(
-    `WITH identified AS (SELECT case_id FROM cases WHERE opened_at >= $1 AND opened_at < $2),
-     latest AS (
-       SELECT DISTINCT ON (e.case_id) e.case_id, e.status, e.level FROM case_events e JOIN identified USING (case_id)
-       WHERE e.changed_at < $2 ORDER BY e.case_id, e.changed_at DESC, e.ingested_at DESC)
-     SELECT (SELECT count(*)::int FROM identified) AS identified,
-            count(*) FILTER (WHERE status IN ('resolved', 'closed'))::int AS resolved,
-            level, count(*) FILTER (WHERE status IN ('resolved', 'closed'))::int AS n
-     FROM latest GROUP BY ROLLUP (level)`,
-    p,
-  );
-  const totalRow = resolution.rows.find((r) => r.level === null);
-  const identified = totalRow?.identified ?? resolution.rows[0]?.identified ?? 0;
-  const resolved = totalRow?.resolved ?? 0;
-  const resolvedAtLevel: Record<string, number> = {};
-  for (const r of resolution.rows) if (r.level !== null && r.n > 0) resolvedAtLevel[r.level] = r.n;
+  const r = await resolution(db, range);
 
   const byCategory = fold(calls.rows, 'category');
   const byType = fold(alerts.rows, 'type');
@@ -86,7 +73,7 @@ export async function summary(db: Queryable, range: Range): Promise<Summary> {
     alerts: { total: sum(byType), byType, byTown: fold(alerts.rows, 'town', 'outside') },
     cases: {
       byStatus: fold(caseState.rows, 'status'), byLevel: fold(caseState.rows, 'level'), byRisk: fold(caseState.rows, 'risk'),
-      identified, resolved, resolutionRate: identified > 0 ? resolved / identified : null, resolvedAtLevel,
+      identified: r.identified, resolved: r.resolved, resolutionRate: r.rate, resolvedAtLevel: r.resolvedAtLevel,
     },
   };
 }

@@ -1,0 +1,30 @@
+/**
+ * 化解率's counts for a half-open range [from, to) (rule: config/src/resolution.ts): the
+ * cases first registered in the range, and those of them whose last change before `to`
+ * has a resolved status, by the level where that happened. The summary and the wall both
+ * read this, so the two cannot disagree.
+ */
+import { RESOLVED_STATUSES, resolutionRate } from '@watchfloor/config/resolution';
+import type { Queryable } from '../db';
+
+export interface Resolution { identified: number; resolved: number; rate: number | null; resolvedAtLevel: Record<string, number> }
+
+export async function resolution(db: Queryable, range: { from: Date; to: Date }): Promise<Resolution> {
+  const { rows } = await db.query<{ identified: number; resolved: number; level: string | null; n: number }>(
+    `WITH identified AS (SELECT case_id FROM cases WHERE opened_at >= $1 AND opened_at < $2),
+     latest AS (
+       SELECT DISTINCT ON (e.case_id) e.case_id, e.status, e.level FROM case_events e JOIN identified USING (case_id)
+       WHERE e.changed_at < $2 ORDER BY e.case_id, e.changed_at DESC, e.ingested_at DESC)
+     SELECT (SELECT count(*)::int FROM identified) AS identified,
+            count(*) FILTER (WHERE status = ANY($3::text[]))::int AS resolved,
+            level, count(*) FILTER (WHERE status = ANY($3::text[]))::int AS n
+     FROM latest GROUP BY ROLLUP (level)`,
+    [range.from.toISOString(), range.to.toISOString(), RESOLVED_STATUSES],
+  );
+  const total = rows.find((r) => r.level === null);
+  const identified = total?.identified ?? rows[0]?.identified ?? 0;
+  const resolved = total?.resolved ?? 0;
+  const resolvedAtLevel: Record<string, number> = {};
+  for (const r of rows) if (r.level !== null && r.n > 0) resolvedAtLevel[r.level] = r.n;
+  return { identified, resolved, rate: resolutionRate(identified, resolved), resolvedAtLevel };
+}
