@@ -4,6 +4,7 @@
  * free-text identifiers are shown only when they look like internal references. Shared by
  * ingest, the server and the wall, so there is one definition of what a phone looks like.
  */
+import type { RuleId, Warning } from './rules/warning';
 import { strings } from './strings';
 
 // Digits as Chinese input methods write them too (full-width ０-９).
@@ -67,4 +68,26 @@ export type IdKind = keyof typeof strings.idRef;
 export function displayId(kind: IdKind, id: string): string {
   if (SAFE_ID.test(id) && !containsPhone(id)) return id;
   return `${strings.idRef[kind]}#${shortHash(id)}`;
+}
+
+/**
+ * What a warning's subject and evidence ids are, per rule: the kind their display form is
+ * made under, so a warning's evidence reads like the same call, alert or case on the wall.
+ * A null subject is a place (grid, town, category code), which is shown as it is.
+ */
+const WARNING_ID_KINDS: Record<RuleId, { subject: IdKind | null; evidence: IdKind }> = {
+  grid_surge: { subject: null, evidence: 'call' },
+  category_surge: { subject: null, evidence: 'call' },
+  repeat_dispute: { subject: null, evidence: 'call' },
+  dispatch_delay: { subject: 'call', evidence: 'call' },
+  case_deadline: { subject: 'case', evidence: 'case' },
+  red_case: { subject: 'case', evidence: 'case' },
+  crowd_cluster: { subject: null, evidence: 'alert' },
+  camera_online: { subject: null, evidence: 'camera' },
+};
+
+/** A warning's subject and evidence as they may be displayed (the API, exports). */
+export function displayWarningIds(w: Pick<Warning, 'rule' | 'subject' | 'evidence'>): { subject: string; evidence: string[] } {
+  const k = WARNING_ID_KINDS[w.rule];
+  return { subject: k.subject ? displayId(k.subject, w.subject) : w.subject, evidence: w.evidence.map((id) => displayId(k.evidence, id)) };
 }

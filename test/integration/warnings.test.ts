@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
 import { apply, type WallDelta, type WallState } from '@watchfloor/config/wall';
-import { call, caseChange, someGrid } from '../support/events';
+import { alert, call, caseChange, dispatch, someGrid, unitStatus } from '../support/events';
 import { rulesDirWith } from '../support/rules-dir';
 import { startServer, type RunningServer } from '../support/server';
 import { waitFor } from '../support/wait';
@@ -115,5 +115,75 @@ describe('grid surge against the simulated county’s history', () => {
     assert.equal(w.colour, 'red');
     assert.match(w.reason, /接警 \d+ 起/);
     for (const c of burst) assert.ok(w.evidence.includes(c.id), `evidence names call ${c.id}`);
+  });
+});
+
+describe('ids that carry a name and a number', () => {
+  let server: RunningServer;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-ids-'));
+  const rulesDir = rulesDirWith({ engine: { reorderSeconds: 1 } });
+  const RAW = '张三 13912345678';
+  const leaks = (text: string) => text.includes('张三') || text.includes('13912345678');
+  const frames: string[] = [];
+  let live: Socket;
+  let state: WallState | null = null;
+
+  before(async () => {
+    server = await startServer({ DATA_DIR: dataDir, SIMULATE: '0', INGEST_TOKEN: INGEST, ADMIN_TOKEN: ADMIN, WALL_TOKEN: WALL, RULES_DIR: rulesDir, RULES_SWEEP_SECONDS: '0.5' });
+    live = io(server.url, { auth: { token: WALL }, query: { token: WALL }, transports: ['websocket'] });
+    live.on('connect', () => live.emit('hello', {}));
+    live.on('snapshot', (s: WallState) => { frames.push(JSON.stringify(s)); state = s; });
+    live.on('delta', (d: WallDelta) => { frames.push(JSON.stringify(d)); if (state && d.seq === state.seq + 1) state = apply(state, d, 'Asia/Shanghai'); });
+    await waitFor('wall snapshot', async () => state, (s) => s !== null, 20_000);
+  });
+  after(async () => {
+    live?.close();
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(rulesDir, { recursive: true, force: true });
+  });
+
+  const post = async (topic: string, items: unknown[]) => {
+    const r = await fetch(`${server.url}/api/ingest/${topic}`, { method: 'POST', headers: { authorization: `Bearer ${INGEST}` }, body: JSON.stringify(items) });
+    return { status: r.status, text: await r.text() };
+  };
+  const listText = async () => (await fetch(`${server.url}/api/warnings?status=all`, { headers: { authorization: `Bearer ${WALL}` } })).text();
+
+  test('neither the name nor the number reaches the API, the wall snapshot, a delta or a log line', async () => {
+    const now = Date.now();
+    const g = someGrid(11);
+    const cam = { lon: g.point!.lon, lat: g.point!.lat };
+    // A red case and an overdue first-priority call under that id: red_case and dispatch_delay quote it.
+    assert.equal((await post('case.status', [caseChange({ caseId: RAW, changedAt: new Date(now - 5000).toISOString(), risk: 'red' })])).status, 200);
+    assert.equal((await post('police.calls', [call({ id: RAW, priority: 1, receivedAt: new Date(now - 10 * 60_000).toISOString(), location: cam })])).status, 200);
+    assert.equal((await post('camera.alerts', [alert({ id: RAW, cameraId: RAW, occurredAt: new Date(now - 60_000).toISOString(), location: cam })])).status, 200);
+    const ws = await waitFor('red_case and dispatch_delay listed', async () => JSON.parse(await listText()) as ApiWarning[],
+      (x) => x.some((w) => w.rule === 'red_case') && x.some((w) => w.rule === 'dispatch_delay'), 20_000, 250);
+    const text = JSON.stringify(ws);
+    assert.ok(!leaks(text), `GET /api/warnings: ${text}`);
+    const callRef = ws.find((w) => w.rule === 'dispatch_delay')!.evidence[0]!;
+    assert.match(callRef, /^警情#[0-9a-f]{8}$/);
+
+    // The dispatch and the unit name the call: on the wall they must still find it.
+    assert.equal((await post('dispatch.commands', [dispatch({ incidentId: RAW, unitId: RAW, at: new Date(now - 5 * 60_000).toISOString() })])).status, 200);
+    assert.equal((await post('unit.status', [unitStatus({ unitId: RAW, incidentId: RAW, status: 'on_scene', at: new Date(now - 60_000).toISOString() })])).status, 200);
+    await waitFor('the call on scene on the wall', async () => state?.incidents.find((c) => c.id === callRef)?.state, (s) => s === 'on_scene', 20_000, 100);
+    assert.ok(state!.units[Object.keys(state!.units).find((k) => state!.units[k]!.incidentId === callRef)!], 'the unit names the same call');
+    assert.ok(state!.alerts.some((a) => a.id.startsWith('告警#') && a.cameraId.startsWith('设备#')));
+
+    // A rejection that echoes an id (an unknown grid) and a fresh snapshot.
+    const rej = await post('police.calls', [call({ id: 'C-ok-1', gridId: RAW })]);
+    assert.ok(!leaks(rej.text), `rejection: ${rej.text}`);
+    const fresh = io(server.url, { auth: { token: WALL }, query: { token: WALL }, transports: ['websocket'], reconnection: false });
+    const snap = await new Promise<WallState>((resolve) => { fresh.on('snapshot', resolve); fresh.on('connect', () => fresh.emit('hello', {})); });
+    fresh.close();
+    assert.ok(snap.incidents.some((c) => c.id === callRef && c.state === 'on_scene'));
+    assert.ok(Object.values(snap.units).some((u) => u.incidentId === callRef));
+    assert.ok(!leaks(JSON.stringify(snap)), 'snapshot');
+
+    assert.ok(frames.length > 2);
+    for (const f of frames) assert.ok(!leaks(f), `socket frame: ${f.slice(0, 400)}`);
+    assert.ok(!leaks(await listText()));
+    assert.ok(!leaks(server.output()), 'server log');
   });
 });

@@ -4,13 +4,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { displayId, redactPhones } from '@watchfloor/config/privacy';
+import { displayId, displayWarningIds, redactPhones } from '@watchfloor/config/privacy';
 import { enrich } from '@watchfloor/ingest/pipeline/enrich';
 import { phoneProtector, resolvePhoneKey } from '@watchfloor/ingest/pipeline/privacy';
 import { toWallDelta } from '@watchfloor/ingest/live/wall-deltas';
 import { call } from '../support/events';
 import { tongguan, tongguanGrids } from '../support/region';
-import { at, caseRec, engine, iso } from '../support/rules';
+import { alertRec, at, callRec, caseRec, engine, iso, stored } from '../support/rules';
 
 const masked: [string, string][] = [
   ['13812345678', '138****5678'],
@@ -79,6 +79,28 @@ test('wall deltas carry a case in its display form only', () => {
   const rec = caseRec({ caseId: '张三 13912345678', changedAt: iso('2026-11-16 09:00') });
   const d = toWallDelta({ topic: 'case.status', records: [rec], source: 'bus' } as never);
   assert.doesNotMatch(JSON.stringify(d), /张三|13912345678/);
+});
+
+test('wall deltas carry every free-text id in its display form, the same for a call, a dispatch and a unit', () => {
+  const raw = '张三 13912345678';
+  const callD = toWallDelta({ topic: 'police.calls', records: [callRec({ id: raw, receivedAt: iso('2026-11-16 09:00') })], source: 'bus' } as never);
+  const alertD = toWallDelta({ topic: 'camera.alerts', records: [alertRec({ id: raw, cameraId: raw, occurredAt: iso('2026-11-16 09:00'), location: { lon: 110.2475, lat: 34.5438 } })], source: 'bus' } as never);
+  const dispD = toWallDelta({ topic: 'dispatch.commands', records: [stored({ topic: 'dispatch.commands', value: { id: 'D-1', incidentId: raw, unitId: raw, by: 'duty', at: iso('2026-11-16 09:01') } })], source: 'bus' } as never);
+  const unitD = toWallDelta({ topic: 'unit.status', records: [stored({ topic: 'unit.status', value: { unitId: raw, at: iso('2026-11-16 09:02'), status: 'en_route', incidentId: raw } })], source: 'bus' } as never);
+  for (const d of [callD, alertD, dispD, unitD]) assert.doesNotMatch(JSON.stringify(d), /张三|13912345678/);
+  const ref = displayId('call', raw);
+  assert.ok(callD.type === 'calls' && callD.items[0]!.id === ref);
+  assert.ok(dispD.type === 'dispatches' && dispD.items[0]!.incidentId === ref && dispD.items[0]!.unitId === displayId('unit', raw));
+  assert.ok(unitD.type === 'units' && unitD.items[0]!.incidentId === ref && unitD.items[0]!.unitId === displayId('unit', raw));
+  assert.ok(alertD.type === 'alerts' && alertD.items[0]!.cameraId === displayId('camera', raw));
+});
+
+test('warning subjects and evidence are shown in the display form of their kind', () => {
+  const raw = '张三 13912345678';
+  assert.deepEqual(displayWarningIds({ rule: 'dispatch_delay', subject: raw, evidence: [raw, 'C-1'] }), { subject: displayId('call', raw), evidence: [displayId('call', raw), 'C-1'] });
+  assert.deepEqual(displayWarningIds({ rule: 'red_case', subject: raw, evidence: [raw] }), { subject: displayId('case', raw), evidence: [displayId('case', raw)] });
+  // Places are shown as they are; a crowd's evidence are alerts.
+  assert.deepEqual(displayWarningIds({ rule: 'crowd_cluster', subject: '610522001005-14', evidence: [raw] }), { subject: '610522001005-14', evidence: [displayId('alert', raw)] });
 });
 
 test('phones in a call summary and address are stored masked, still readable', () => {

@@ -11,7 +11,7 @@ import { HISTORY_DAYS, RulesEngine } from '@watchfloor/ingest/rules/engine';
 import { rulesRegionOf } from '@watchfloor/ingest/rules/region';
 import type { Warning } from '@watchfloor/config/rules';
 import { tongguan } from '../support/region';
-import { at, callRec, caseRec, config, DAY, gridOf, HOUR, iso, MIN, TZ } from '../support/rules';
+import { alertRec, at, callRec, caseRec, config, DAY, gridOf, HOUR, iso, MIN, TZ } from '../support/rules';
 
 const T0 = at('2026-11-18 10:00'); // a Wednesday
 const END = T0 + 40 * MIN;
@@ -123,4 +123,92 @@ test('imported history that repeats is counted once', () => {
   e.ingest(old);
   assert.equal(e.stats().history, 20);
   assert.equal(e.stats().duplicates, 20);
+});
+
+/**
+ * The threshold rules: the event that tips a count arrives late (behind the reorder allowance),
+ * so the live engine finds the crossing at its watermark; a rebuild from the same events
+ * finds it at that event's time. Both must name the same warning, raised at the same instant.
+ */
+function sameLiveAndRebuilt(deliveries: Delivery[], times: Map<StoredRecord, number>, from: number, to: number, rules: string[]): Warning[] {
+  const live = liveEngine();
+  runLive(live, deliveries, from, to);
+  assert.ok(live.stats().late > 0, 'something arrived late');
+  const again = rebuild(deliveries, times, to);
+  const a = live.openWarnings();
+  const b = again.openWarnings();
+  for (const rule of rules) {
+    assert.ok(byRule(b, rule).length > 0, `the rebuild raises ${rule}`);
+    assert.deepEqual(byRule(a, rule).sort((x, y) => x.id.localeCompare(y.id)), byRule(b, rule).sort((x, y) => x.id.localeCompare(y.id)), rule);
+  }
+  return a;
+}
+
+function deliveriesOf(): { deliveries: Delivery[]; times: Map<StoredRecord, number>; mk: (rec: StoredRecord, t: number, delay?: number) => StoredRecord } {
+  const deliveries: Delivery[] = [];
+  const times = new Map<StoredRecord, number>();
+  const mk = (rec: StoredRecord, t: number, delay = 1_000) => {
+    times.set(rec, t);
+    deliveries.push({ arrives: t + delay, rec });
+    return rec;
+  };
+  return { deliveries, times, mk };
+}
+
+test('threshold rules, tipped late: crowd_cluster and camera_online ids and raisedAt do not depend on when the engine ran', () => {
+  const { deliveries, times, mk } = deliveriesOf();
+  // Background traffic moves the watermark with the events.
+  for (let i = 0; i < 40; i++) mk(callRec({ receivedAt: iso(T0 + i * MIN) }), T0 + i * MIN, 2_000);
+  // Four crowd alerts in one grid (yellowCount 4); the second reaches the engine four minutes late.
+  const g = gridOf(20);
+  const cam = g.cameras[0]!.id;
+  for (const [m, delay] of [[25, 1_000], [26, 4 * MIN], [27, 1_000], [28, 1_000]] as const) {
+    mk(alertRec({ cameraId: cam, occurredAt: iso(T0 + m * MIN), type: 'crowd', confidence: 0.9 }), T0 + m * MIN, delay);
+  }
+  // Enough of one town's cameras go offline to take it below 95 %; the next-to-last notice is late.
+  const town = tongguan().cameras[0]!.townCode;
+  const cams = tongguan().cameras.filter((c) => c.townCode === town);
+  const k = Math.floor(cams.length * 0.05) + 1;
+  const offAt = (i: number) => T0 + 10 * MIN + i * MIN;
+  for (let i = 0; i < k; i++) {
+    mk(alertRec({ cameraId: cams[i]!.id, occurredAt: iso(offAt(i)), type: 'camera_offline', confidence: 1 }), offAt(i), i === Math.max(0, k - 2) ? 5 * MIN : 1_000);
+  }
+  const open = sameLiveAndRebuilt(deliveries, times, T0, END, ['crowd_cluster', 'camera_online']);
+  assert.equal(open.find((w) => w.rule === 'crowd_cluster')!.raisedAt, T0 + 28 * MIN, 'since the fourth alert');
+  assert.equal(open.find((w) => w.rule === 'camera_online')!.raisedAt, offAt(k - 1), 'since the notice that took the rate below');
+});
+
+test('threshold rules, tipped late: grid_surge and category_surge ids and raisedAt do not depend on when the engine ran', () => {
+  const { deliveries, times, mk } = deliveriesOf();
+  const g = gridOf(5);
+  const NOW = at('2026-11-25 20:00');
+  const point = { lon: g.point!.lon, lat: g.point!.lat };
+  for (let i = 0; i < 12; i++) mk(callRec({ receivedAt: iso(NOW - HOUR + i * 5 * MIN) }), NOW - HOUR + i * 5 * MIN);
+  // Four weeks of this grid's fraud calls, one every 3 hours, posted as an import at NOW − 50 min.
+  for (let t = NOW - 28 * DAY; t < NOW - 2 * DAY; t += 3 * HOUR) mk(callRec({ receivedAt: iso(t), location: point, gridId: g.id, category: 'fraud' }), t, NOW - 50 * MIN - t);
+  // Ten fraud calls in that grid, 4 minutes apart, within the hour: the 4th (grid yellow) and
+  // the 6th (county fraud yellow) each reach the engine 3 minutes late, before the next call.
+  const t = (i: number) => NOW + 5 * MIN + i * 4 * MIN;
+  for (let i = 0; i < 10; i++) mk(callRec({ id: `FRAUD-${i}`, receivedAt: iso(t(i)), location: point, gridId: g.id, category: 'fraud' }), t(i), i === 3 || i === 5 ? 3 * MIN : 1_000);
+  const open = sameLiveAndRebuilt(deliveries, times, NOW - HOUR, NOW + 50 * MIN, ['grid_surge', 'category_surge']);
+  assert.equal(open.find((w) => w.rule === 'grid_surge' && w.subject === g.id)!.raisedAt, t(3), 'since the fourth call');
+  assert.equal(open.find((w) => w.rule === 'category_surge' && w.subject === 'fraud')!.raisedAt, t(5), 'since the sixth call');
+});
+
+test('threshold rules, tipped late: repeat_dispute (caller and place) ids and raisedAt do not depend on when the engine ran', () => {
+  const { deliveries, times, mk } = deliveriesOf();
+  for (let i = 0; i < 40; i++) mk(callRec({ receivedAt: iso(T0 + i * MIN) }), T0 + i * MIN, 2_000);
+  // One phone calling three times about a neighbour; its second call is entered 8 minutes late.
+  const home = gridOf(40);
+  for (const [m, delay] of [[5, 1_000], [10, 8 * MIN], [15, 1_000]] as const) {
+    mk(callRec({ receivedAt: iso(T0 + m * MIN), category: 'dispute.neighbor', callerPhone: '13700001111', location: home.point!, gridId: home.id }), T0 + m * MIN, delay);
+  }
+  // Three callers without a number at one spot; the middle call is late: the cluster forms at the third.
+  const spot = gridOf(60);
+  for (const [m, delay] of [[20, 1_000], [25, 8 * MIN], [30, 1_000]] as const) {
+    mk(callRec({ receivedAt: iso(T0 + m * MIN), category: 'dispute.land', location: spot.point!, gridId: spot.id }), T0 + m * MIN, delay);
+  }
+  const open = sameLiveAndRebuilt(deliveries, times, T0, END, ['repeat_dispute']);
+  const rd = open.filter((w) => w.rule === 'repeat_dispute');
+  assert.deepEqual(rd.map((w) => [w.subject, w.raisedAt]).sort(), [[home.id, T0 + 15 * MIN], [spot.id, T0 + 30 * MIN]].sort());
 });

@@ -67,7 +67,7 @@ export const zhCN = {
     available: '空闲', dispatched: '已派出', en_route: '在途', on_scene: '在现场', busy: '忙碌', off_duty: '下班',
   } satisfies Record<UnitStatusCode, string>,
   /** How an identifier that may carry a name or phone is shown: a kind and a short reference. */
-  idRef: { case: '案件', call: '警情', camera: '设备', unit: '警力' },
+  idRef: { case: '案件', call: '警情', alert: '告警', camera: '设备', unit: '警力', grid: '网格' },
   priority: (p: number) => (p === 1 ? '一级' : p === 2 ? '二级' : '三级'),
   map: {
     layers: '图层', gridHeat: '网格热力', warnings: '预警区域', incidents: '警情', pulse: '新警情闪烁', cameras: '摄像头', units: '警力', county: '全县',

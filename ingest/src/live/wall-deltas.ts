@@ -1,8 +1,9 @@
 /**
  * Stored records → wall delta bodies. This is where the wall's privacy line is drawn:
  * only codes, times and positions cross it; no summaries, phones, addresses or names.
- * Case ids are free text from the sender, so they cross in their display form only (the
- * snapshot keys cases the same way, so deltas still find their case).
+ * Ids are free text from the senders, so every id crosses in its display form only, made by
+ * the same function as the snapshot's (store/queries/wall.ts): a call's id, a dispatch's and
+ * a unit's incidentId still match, and deltas still find their case, unit or camera.
  */
 import { displayId } from '@watchfloor/config/privacy';
 import type { WarningChange } from '@watchfloor/config/rules';
@@ -13,12 +14,12 @@ export function toWallDelta(batch: StoredBatch): WallDeltaBody {
   switch (batch.topic) {
     case 'police.calls':
       return { type: 'calls', items: (batch as StoredBatch<'police.calls'>).records.map((r) => ({
-        id: r.event.id, t: Date.parse(r.event.receivedAt), category: r.event.category, priority: r.event.priority,
+        id: displayId('call', r.event.id), t: Date.parse(r.event.receivedAt), category: r.event.category, priority: r.event.priority,
         lon: r.event.location.lon, lat: r.event.location.lat, gridId: r.place.gridId, townCode: r.place.townCode, state: 'received' as const,
       })) };
     case 'camera.alerts':
       return { type: 'alerts', items: (batch as StoredBatch<'camera.alerts'>).records.map((r) => ({
-        id: r.event.id, t: Date.parse(r.event.occurredAt), type: r.event.type, cameraId: r.event.cameraId, gridId: r.place.gridId, lon: r.lon, lat: r.lat,
+        id: displayId('alert', r.event.id), t: Date.parse(r.event.occurredAt), type: r.event.type, cameraId: displayId('camera', r.event.cameraId), gridId: r.place.gridId, lon: r.lon, lat: r.lat,
       })) };
     case 'case.status':
       return { type: 'cases', items: (batch as StoredBatch<'case.status'>).records.map((r) => ({
@@ -26,12 +27,12 @@ export function toWallDelta(batch: StoredBatch): WallDeltaBody {
       })) };
     case 'unit.status':
       return { type: 'units', items: (batch as StoredBatch<'unit.status'>).records.map((r) => ({
-        unitId: r.event.unitId, t: Date.parse(r.event.at), status: r.event.status, lon: r.event.position?.lon ?? null,
-        lat: r.event.position?.lat ?? null, incidentId: r.event.incidentId ?? null,
+        unitId: displayId('unit', r.event.unitId), t: Date.parse(r.event.at), status: r.event.status, lon: r.event.position?.lon ?? null,
+        lat: r.event.position?.lat ?? null, incidentId: r.event.incidentId === undefined ? null : displayId('call', r.event.incidentId),
       })) };
     case 'dispatch.commands':
       return { type: 'dispatches', items: (batch as StoredBatch<'dispatch.commands'>).records.map((r) => ({
-        incidentId: r.event.incidentId, unitId: r.event.unitId, t: Date.parse(r.event.at),
+        incidentId: displayId('call', r.event.incidentId), unitId: displayId('unit', r.event.unitId), t: Date.parse(r.event.at),
       })) };
   }
 }

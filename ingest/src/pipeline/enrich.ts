@@ -32,7 +32,7 @@ function enrichCall(ctx: EnrichContext, e: EventOf<'police.calls'>): Enriched {
   let place: Placement;
   if (e.gridId) {
     const p = placeByGrid(ctx, e.gridId);
-    if (!p) return { ok: false, code: 'unknown_grid', reason: `gridId: unknown grid ${e.gridId}` };
+    if (!p) return { ok: false, code: 'unknown_grid', reason: `gridId: unknown grid ${displayId('grid', e.gridId)}` };
     place = p;
   } else {
     place = placeByPoint(ctx, e.location.lon, e.location.lat);
@@ -63,7 +63,7 @@ function enrichAlert(ctx: EnrichContext, e: EventOf<'camera.alerts'>): Enriched 
 
 function enrichCase(ctx: EnrichContext, e: EventOf<'case.status'>): Enriched {
   const place = placeByGrid(ctx, e.gridId);
-  if (!place) return { ok: false, code: 'unknown_grid', reason: `gridId: unknown grid ${e.gridId}` };
+  if (!place) return { ok: false, code: 'unknown_grid', reason: `gridId: unknown grid ${displayId('grid', e.gridId)}` };
   return { ok: true, record: { topic: 'case.status', event: e, place } };
 }
 

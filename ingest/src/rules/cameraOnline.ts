@@ -7,7 +7,7 @@
  * Unregistered cameras have no place in a town's denominator and are ignored.
  */
 import type { AlertRecord, StoredRecord } from '../records';
-import { colourOf, newEpisode, stepEpisode, type Episode, type Severity } from './episode';
+import { colourOf, newEpisode, onsetAt, stepEpisode, type Episode, type Severity } from './episode';
 import { reasons } from './reasons';
 import { townName } from './region';
 import { resolveAll, type Rule, type RuleContext } from './types';
@@ -16,7 +16,8 @@ const HOUR = 3_600_000;
 const MINUTE = 60_000;
 
 interface Cam { t: number; id: string; offline: boolean; townCode: string; expiresAt: number }
-interface Town { offline: Map<string, string>; ep: Episode; worst: number; wakeAt: number }
+/** `offline`: camera id → the id of its offline alert; `endedAt`: when the last episode ended. */
+interface Town { offline: Map<string, string>; ep: Episode; worst: number; wakeAt: number; endedAt: number }
 
 export class CameraOnlineRule implements Rule {
   readonly id = 'camera_online' as const;
@@ -85,7 +86,10 @@ export class CameraOnlineRule implements Rule {
     const cfg = ctx.config.camera_online;
     if (!cfg.enabled) {
       resolveAll(ctx, this.id);
-      for (const t of this.towns.values()) t.ep = newEpisode();
+      for (const t of this.towns.values()) {
+        t.ep = newEpisode();
+        t.endedAt = ctx.now;
+      }
       this.dirty.clear();
       return;
     }
@@ -100,12 +104,13 @@ export class CameraOnlineRule implements Rule {
       const step = stepEpisode(town.ep, ctx.now, level, !counted || rate >= cfg.clearAtOrAbove, cfg.quietMinutes * MINUTE);
       if (step.action === 'raise') {
         town.worst = offline;
-        ctx.book.raise(this.id, code, ctx.now, this.body(code, town, total, rate, ctx));
+        ctx.book.raise(this.id, code, ctx.now, this.body(code, town, total, rate, ctx), this.onset(town, total, ctx));
       } else if (step.action === 'escalate' || (town.ep.open && offline > town.worst)) {
         town.worst = Math.max(town.worst, offline);
         ctx.book.update(this.id, code, ctx.now, this.body(code, town, total, rate, ctx));
       } else if (step.action === 'resolve') {
         ctx.book.resolve(this.id, code, ctx.now);
+        town.endedAt = ctx.now;
       }
       if (step.wakeAt !== null && step.wakeAt !== town.wakeAt) {
         town.wakeAt = step.wakeAt;
@@ -113,6 +118,27 @@ export class CameraOnlineRule implements Rule {
       }
     }
     this.dirty.clear();
+  }
+
+  /**
+   * The offline notice that took the rate below yellow, by event time (late notices: see
+   * episode.ts onsetAt). A camera offline now has been so since its notice; one already back
+   * is not counted, which can only undercount.
+   */
+  private onset(town: Town, total: number, ctx: RuleContext): number {
+    const cfg = ctx.config.camera_online;
+    const since: number[] = [];
+    for (const id of town.offline.keys()) {
+      const cam = this.cams.get(id);
+      if (cam) since.push(cam.t);
+    }
+    since.sort((a, b) => a - b);
+    const holds = (tau: number) => {
+      let off = 0;
+      for (const t of since) if (t <= tau) off++;
+      return (total - off) / total < cfg.yellowBelow;
+    };
+    return onsetAt(since, town.endedAt, ctx.now, holds);
   }
 
   private body(code: string, town: Town, total: number, rate: number, ctx: RuleContext) {
@@ -129,7 +155,7 @@ export class CameraOnlineRule implements Rule {
   private town(code: string): Town {
     let t = this.towns.get(code);
     if (!t) {
-      t = { offline: new Map(), ep: newEpisode(), worst: 0, wakeAt: -Infinity };
+      t = { offline: new Map(), ep: newEpisode(), worst: 0, wakeAt: -Infinity, endedAt: -Infinity };
       this.towns.set(code, t);
     }
     return t;

@@ -4,14 +4,15 @@
  * a timer at its time + M, which is when the count can drop and the warning clear.
  */
 import type { AlertRecord, StoredRecord } from '../records';
-import { colourOf, newEpisode, stepEpisode, type Episode, type Severity } from './episode';
+import { colourOf, newEpisode, onsetAt, stepEpisode, type Episode, type Severity } from './episode';
 import { reasons } from './reasons';
 import { gridPlace } from './region';
 import { insertRecent, resolveAll, type Rule, type RuleContext } from './types';
 
 const MINUTE = 60_000;
 
-interface GridState { alerts: { t: number; id: string }[]; ep: Episode; peak: number; wakeAt: number }
+/** `endedAt`: when the grid's last episode ended (the next one begins after it). */
+interface GridState { alerts: { t: number; id: string }[]; ep: Episode; peak: number; wakeAt: number; endedAt: number }
 
 export class CrowdClusterRule implements Rule {
   readonly id = 'crowd_cluster' as const;
@@ -27,7 +28,7 @@ export class CrowdClusterRule implements Rule {
     if (t <= ctx.now - cfg.windowMinutes * MINUTE) return;
     let g = this.grids.get(r.place.gridId);
     if (!g) {
-      g = { alerts: [], ep: newEpisode(), peak: 0, wakeAt: -Infinity };
+      g = { alerts: [], ep: newEpisode(), peak: 0, wakeAt: -Infinity, endedAt: -Infinity };
       this.grids.set(r.place.gridId, g);
     }
     insertRecent(g.alerts, { t, id: r.event.id }, 10_000);
@@ -54,7 +55,10 @@ export class CrowdClusterRule implements Rule {
     const cfg = ctx.config.crowd_cluster;
     if (!cfg.enabled) {
       resolveAll(ctx, this.id);
-      for (const g of this.grids.values()) g.ep = newEpisode();
+      for (const g of this.grids.values()) {
+        g.ep = newEpisode();
+        g.endedAt = ctx.now;
+      }
       this.dirty.clear();
       return;
     }
@@ -69,9 +73,12 @@ export class CrowdClusterRule implements Rule {
       const step = stepEpisode(g.ep, now, level, n < cfg.clearBelow, cfg.quietMinutes * MINUTE);
       if (step.action === 'raise') {
         g.peak = n;
-        ctx.book.raise(this.id, gridId, now, this.body(gridId, g, ctx));
+        // Late alerts: the cluster began at the first alert that made yellowCount in a window.
+        const holds = (tau: number) => g.alerts.filter((a) => a.t > tau - windowMs && a.t <= tau).length >= cfg.yellowCount;
+        ctx.book.raise(this.id, gridId, now, this.body(gridId, g, ctx), onsetAt(g.alerts.map((a) => a.t), g.endedAt, now, holds));
       } else if (step.action === 'resolve') {
         ctx.book.resolve(this.id, gridId, now);
+        g.endedAt = now;
       } else if (g.ep.open && n > g.peak) {
         g.peak = n;
         ctx.book.update(this.id, gridId, now, this.body(gridId, g, ctx));

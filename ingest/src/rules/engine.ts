@@ -17,6 +17,11 @@
  *    count as they would after a restart. In-horizon processing is untouched by them.
  *  - A warning's id and raisedAt come from the events (the episode's onset), never from the
  *    instant the engine happened to evaluate it: a late event does not give it a second id.
+ *    Clock rules know their due instant; threshold rules take the first event instant at which
+ *    their measure held (episode.ts onsetAt) from the state they keep. Where that state no
+ *    longer holds what a rebuild would see, the onset can only come out later: a surge looks
+ *    back within the current hour only (its baseline is per hour), and alerts that already
+ *    left their window, cameras already back, are not counted at the earlier instant.
  *  - Bounded state per subject (rings of counters per grid, a few times per case, caller,
  *    camera, incident); nothing rescans history, so cost per event does not grow with it.
  */

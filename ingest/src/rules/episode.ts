@@ -47,3 +47,23 @@ export function stepEpisode(ep: Episode, now: number, level: Severity, belowClea
   }
   return { action: 'none', wakeAt: ep.belowSince + quietMs };
 }
+
+/**
+ * When a threshold episode began by the events' own times, for a measure that rises only at
+ * its events' instants: the first of `times` (ascending) after `after` and up to `now` at
+ * which `holds` is true, else `now`. It is the id and raisedAt of the warning (WarningBook.raise).
+ * Fed in event order, every earlier instant was evaluated and did not hold, so this is `now`;
+ * when the events that tip the measure arrive late (acted on at the watermark), it is the
+ * instant a feed in event order, such as a rebuild, raises at. `holds` may undercount (state
+ * already forgotten): that can only move the onset later, never invent an earlier one.
+ */
+export function onsetAt(times: Iterable<number>, after: number, now: number, holds: (t: number) => boolean): number {
+  let prev = Number.NaN;
+  for (const t of times) {
+    if (t > now) break;
+    if (t <= after || t === prev) continue;
+    prev = t;
+    if (holds(t)) return t;
+  }
+  return now;
+}

@@ -13,7 +13,7 @@
  */
 import type { RepeatDisputeConfig } from '@watchfloor/config/rules';
 import type { StoredRecord } from '../records';
-import { newEpisode, stepEpisode, type Episode, type Severity } from './episode';
+import { newEpisode, onsetAt, stepEpisode, type Episode, type Severity } from './episode';
 import { reasons } from './reasons';
 import { gridPlace } from './region';
 import { resolveAll, type Rule, type RuleContext } from './types';
@@ -23,8 +23,10 @@ const M_PER_DEG_LAT = 110_540;
 const M_PER_DEG_LON_EQ = 111_320;
 
 interface DCall { t: number; id: string; gridId: string | null; x: number; y: number; caller: string }
-interface CallerState { calls: DCall[]; ep: Episode; peak: number; regionCode: string | null; wakeAt: number }
-interface PlaceState { anchor: DCall; ep: Episode; peak: number; wakeAt: number }
+/** `endedAt`: when the caller's last episode ended (the next one begins after it). */
+interface CallerState { calls: DCall[]; ep: Episode; peak: number; regionCode: string | null; wakeAt: number; endedAt: number }
+/** `onset`: the anchor call's time, when the cluster formed by the events' own times. */
+interface PlaceState { anchor: DCall; ep: Episode; peak: number; wakeAt: number; onset: number }
 
 export class RepeatDisputeRule implements Rule {
   readonly id = 'repeat_dispute' as const;
@@ -59,7 +61,7 @@ export class RepeatDisputeRule implements Rule {
     if (rec.callerHash) {
       let s = this.callers.get(rec.callerHash);
       if (!s) {
-        s = { calls: [], ep: newEpisode(), peak: 0, regionCode: null, wakeAt: -Infinity };
+        s = { calls: [], ep: newEpisode(), peak: 0, regionCode: null, wakeAt: -Infinity, endedAt: -Infinity };
         this.callers.set(rec.callerHash, s);
       }
       insertByTime(s.calls, c);
@@ -105,7 +107,10 @@ export class RepeatDisputeRule implements Rule {
     if (cfg.byPlace.radiusMetres !== this.cellM) this.reindex(cfg.byPlace.radiusMetres);
     if (!cfg.enabled) {
       resolveAll(ctx, this.id);
-      for (const s of this.callers.values()) s.ep = newEpisode();
+      for (const s of this.callers.values()) {
+        s.ep = newEpisode();
+        s.endedAt = ctx.now;
+      }
       this.places.clear();
       this.anchors.clear();
       this.fresh = [];
@@ -133,13 +138,18 @@ export class RepeatDisputeRule implements Rule {
     const step = stepEpisode(s.ep, now, on && n >= cfg.byCaller.minCalls ? severity : 0, !on || n < cfg.byCaller.clearBelow, 0);
     const key = `caller:${hash}`;
     if (step.action === 'raise') {
+      // The call that made minCalls within the window, by event time (late calls: episode.ts onsetAt).
+      const windowMs = cfg.windowDays * DAY;
+      const holds = (tau: number) => live.filter((c) => c.t > tau - windowMs && c.t <= tau).length >= cfg.byCaller.minCalls;
+      const onset = onsetAt(live.map((c) => c.t), s.endedAt, now, holds);
       // Named by the grid of the call that tipped it, fixed for the episode.
-      s.regionCode = live[live.length - 1]?.gridId ?? null;
+      s.regionCode = live.filter((c) => c.t <= onset).pop()?.gridId ?? null;
       s.peak = n;
-      ctx.book.raise(this.id, key, now, this.callerBody(s, live, cfg, ctx));
+      ctx.book.raise(this.id, key, now, this.callerBody(s, live, cfg, ctx), onset);
     } else if (step.action === 'resolve') {
       ctx.book.resolve(this.id, key, now);
       s.regionCode = null;
+      s.endedAt = now;
     } else if (s.ep.open && n > s.peak) {
       s.peak = n;
       ctx.book.update(this.id, key, now, this.callerBody(s, live, cfg, ctx));
@@ -199,15 +209,55 @@ export class RepeatDisputeRule implements Rule {
         }
       }
       if (joined) continue;
+      if (c.t < ctx.now) {
+        this.foundLate(c, cfg, ctx.now);
+        continue;
+      }
       // Most calls have too few neighbours to matter: count first, gather only when they might.
       if (this.countAround(c, cfg, ctx.now) < cfg.byPlace.minCalls) continue;
       const { n, callers } = this.around(c, cfg, ctx.now);
+      if (n >= cfg.byPlace.minCalls && callers >= cfg.byPlace.minDistinctCallers) this.openPlace(c, ctx.now);
+    }
+  }
+
+  private openPlace(anchor: DCall, onset: number): void {
+    this.places.set(anchor.id, { anchor, ep: newEpisode(), peak: 0, wakeAt: -Infinity, onset });
+    this.indexAnchor(anchor, true);
+    this.dirtyPlaces.add(anchor.id);
+  }
+
+  /**
+   * A late call may complete a cluster around itself or around a call after it (in event
+   * order those were checked without it): the first of them, in event order, whose window as
+   * of its own time holds enough calls and callers anchors the cluster, as in a feed in event order.
+   */
+  private foundLate(c: DCall, cfg: RepeatDisputeConfig, now: number): void {
+    const r2 = cfg.byPlace.radiusMetres ** 2;
+    for (const x of this.around(c, cfg, now).calls) {
+      if (x.t < c.t || (x.t === c.t && x.id < c.id)) continue;
+      if (x !== c && this.nearOpenAnchor(x, r2)) continue;
+      const { n, callers } = this.around(x, cfg, x.t);
       if (n >= cfg.byPlace.minCalls && callers >= cfg.byPlace.minDistinctCallers) {
-        this.places.set(c.id, { anchor: c, ep: newEpisode(), peak: 0, wakeAt: -Infinity });
-        this.indexAnchor(c, true);
-        this.dirtyPlaces.add(c.id);
+        this.openPlace(x, x.t);
+        return;
       }
     }
+  }
+
+  private nearOpenAnchor(c: DCall, r2: number): boolean {
+    const cx = Math.floor(c.x / this.cellM);
+    const cy = Math.floor(c.y / this.cellM);
+    for (let dx = -1; dx <= 1; dx++) {
+      for (let dy = -1; dy <= 1; dy++) {
+        const ids = this.anchors.get(cellKeyOf(cx + dx, cy + dy));
+        if (!ids) continue;
+        for (const k of ids) {
+          const p = this.places.get(k);
+          if (p && dist2(p.anchor, c) <= r2) return true;
+        }
+      }
+    }
+    return false;
   }
 
   private indexAnchor(c: DCall, add: boolean): void {
@@ -236,7 +286,7 @@ export class RepeatDisputeRule implements Rule {
     const key = `place:${anchorId}`;
     if (step.action === 'raise') {
       p.peak = n;
-      ctx.book.raise(this.id, key, now, this.placeBody(p, calls, callers, cfg, ctx));
+      ctx.book.raise(this.id, key, now, this.placeBody(p, calls, callers, cfg, ctx), Math.min(p.onset, now));
     } else if (step.action === 'resolve') {
       ctx.book.resolve(this.id, key, now);
     } else if (p.ep.open && n > p.peak) {

@@ -14,7 +14,7 @@ import type { SurgeWindow } from '@watchfloor/config/rules';
 import type { CallRecord, StoredRecord } from '../records';
 import { reasons } from './reasons';
 import { gridPlace } from './region';
-import { colourOf, newEpisode, stepEpisode, type Episode, type Severity } from './episode';
+import { colourOf, newEpisode, onsetAt, stepEpisode, type Episode, type Severity } from './episode';
 import { insertRecent, resolveAll, type Rule, type RuleContext } from './types';
 import { baselinesAt, HOUR, HourRing, MINUTE, newRoll, SlidingCounter, WEEK_HOURS, type BaselineRoll, type Baselines } from './windows';
 
@@ -42,12 +42,19 @@ export class SurgeSubject {
   cache: { b: Baselines; fallback: boolean } | null = null;
   /** Rolling state of the baseline sums, so the next hour costs a few reads, not a hundred. */
   readonly roll: BaselineRoll = newRoll();
-  /** Newest calls (time, id), for evidence. */
+  /** Newest calls (time, id), for evidence and for finding an episode's onset. */
   readonly recent: { t: number; id: string }[] = [];
+  /** `recent` holds every call after this time (older ones were trimmed). */
+  completeAfter = -Infinity;
+  /** When the last episode ended: the next one begins after it. */
+  endedAt = -Infinity;
   constructor(readonly key: string) {}
 }
 
 type WindowName = 'hour' | 'day';
+
+/** Calls kept per subject (beyond the evidence): enough to find when an hour's count crossed. */
+const RECENT_KEPT = 200;
 interface Drive { w: WindowName; count: number; ratio: number; level: Severity }
 
 function level(count: number, baseline: number, w: SurgeWindow): Severity {
@@ -98,7 +105,8 @@ export abstract class SurgeRule implements Rule {
     s.day.add(h);
     s.minute.add(Math.floor(t / MINUTE));
     s.lastHour = Math.max(s.lastHour, h);
-    insertRecent(s.recent, { t, id: rec.event.id }, ctx.config.engine.maxEvidence);
+    const dropped = insertRecent(s.recent, { t, id: rec.event.id }, Math.max(ctx.config.engine.maxEvidence, RECENT_KEPT));
+    if (dropped > s.completeAfter) s.completeAfter = dropped;
     this.onCount(rec, h, ctx);
     this.dirty.add(s);
   }
@@ -140,7 +148,10 @@ export abstract class SurgeRule implements Rule {
     const cfg = this.settings(ctx);
     if (!cfg.enabled) {
       resolveAll(ctx, this.id);
-      for (const s of this.dirty) Object.assign(s.ep, newEpisode());
+      for (const s of this.dirty) {
+        Object.assign(s.ep, newEpisode());
+        s.endedAt = ctx.now;
+      }
       this.dirty.clear();
       return;
     }
@@ -169,6 +180,7 @@ export abstract class SurgeRule implements Rule {
     let below = true;
     let drive: Drive | null = null;
     let figures: Record<string, number> = {};
+    let onset = now;
     if (base) {
       const bh = Math.max(cfg.minBaselinePerHour, base.b.hour);
       const bd = Math.max(24 * cfg.minBaselinePerHour, base.b.day);
@@ -183,13 +195,14 @@ export abstract class SurgeRule implements Rule {
         ? { w: 'hour', count: hc, ratio: rh, level: lh }
         : { w: 'day', count: dc, ratio: rd, level: ld };
       figures = { hourCount: hc, hourBaseline: round3(bh), dayCount: dc, dayBaseline: round3(bd), fallback: base.fallback ? 1 : 0 };
+      if (lv > 0 && !s.ep.open) onset = this.onset(s, cfg, bh, bd, dc, now);
     }
     // Unwatched or without history: nothing to raise, and an open episode ends now.
     const step = stepEpisode(s.ep, now, lv, below, base ? cfg.quietMinutes * MINUTE : 0);
     switch (step.action) {
       case 'raise':
         s.peakRatio = drive!.ratio;
-        ctx.book.raise(this.id, s.key, now, this.body(s, drive!, base!.fallback, figures, ctx));
+        ctx.book.raise(this.id, s.key, now, this.body(s, drive!, base!.fallback, figures, ctx), onset);
         break;
       case 'escalate':
         s.peakRatio = Math.max(s.peakRatio, drive!.ratio);
@@ -197,6 +210,7 @@ export abstract class SurgeRule implements Rule {
         break;
       case 'resolve':
         ctx.book.resolve(this.id, s.key, now);
+        s.endedAt = now;
         break;
       case 'none':
         // The reason tells the worst moment of the episode: refreshed only when it gets worse.
@@ -217,6 +231,28 @@ export abstract class SurgeRule implements Rule {
         ctx.schedule(next, this, s.key);
       }
     }
+  }
+
+  /**
+   * The first call of this hour (the baselines hold within it) after the last episode at
+   * which a window reached yellow: where late calls put the crossing (episode.ts onsetAt).
+   * The hour count at τ is of the kept calls; the day count is today's minus the calls after
+   * τ, exact because only instants after which every call is kept are considered.
+   */
+  private onset(s: SurgeSubject, cfg: SurgeSettings, bh: number, bd: number, dc: number, now: number): number {
+    const recent = s.recent;
+    const holds = (tau: number) => {
+      const m = Math.floor(tau / MINUTE);
+      let hour = 0;
+      let later = 0;
+      for (const c of recent) {
+        if (c.t > tau) later++;
+        else if (Math.floor(c.t / MINUTE) > m - 60) hour++;
+      }
+      return level(hour, bh, cfg.hour) > 0 || level(dc - later, bd, cfg.day) > 0;
+    };
+    const hourStart = Math.floor(now / HOUR) * HOUR;
+    return onsetAt(recent.map((c) => c.t), Math.max(s.endedAt, s.completeAfter, hourStart - 1), now, holds);
   }
 
   private body(s: SurgeSubject, drive: Drive, fallback: boolean, figures: Record<string, number>, ctx: RuleContext) {

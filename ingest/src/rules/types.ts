@@ -54,13 +54,16 @@ export function resolveAll(ctx: RuleContext, rule: RuleId): void {
 /**
  * Inserts (t, id) keeping the list sorted by time then id, and at least the `max` newest
  * entries (trimmed to `max` once it reaches twice that: amortised, no shift per insert).
- * Readers take the newest `max`.
+ * Readers take the newest `max`. Returns the time of the newest entry it dropped (-Infinity
+ * if none): the list is complete after that time.
  */
-export function insertRecent<T extends { t: number; id: string }>(list: T[], item: T, max: number): void {
+export function insertRecent<T extends { t: number; id: string }>(list: T[], item: T, max: number): number {
   let i = list.length;
   while (i > 0 && (list[i - 1]!.t > item.t || (list[i - 1]!.t === item.t && list[i - 1]!.id > item.id))) i--;
-  if (i > 0 && list[i - 1]!.id === item.id && list[i - 1]!.t === item.t) return;
+  if (i > 0 && list[i - 1]!.id === item.id && list[i - 1]!.t === item.t) return -Infinity;
   if (i === list.length) list.push(item);
   else list.splice(i, 0, item);
-  if (list.length >= 2 * max) list.splice(0, list.length - max);
+  if (list.length < 2 * max) return -Infinity;
+  const dropped = list.splice(0, list.length - max);
+  return dropped[dropped.length - 1]!.t;
 }

@@ -64,7 +64,7 @@ export async function wallIncidents(db: Queryable, now: Date): Promise<WallCall[
      FROM incidents WHERE received_at >= $1 ORDER BY received_at DESC LIMIT $2`,
     [new Date(now.getTime() - INCIDENT_WINDOW_MS).toISOString(), MAX_INCIDENTS],
   );
-  return rows.map((r) => ({ id: r.id, t: new Date(r.t).getTime(), category: r.category, priority: r.priority, lon: r.lon, lat: r.lat, gridId: r.grid_id, townCode: r.town_code, state: r.state }));
+  return rows.map((r) => ({ id: displayId('call', r.id), t: new Date(r.t).getTime(), category: r.category, priority: r.priority, lon: r.lon, lat: r.lat, gridId: r.grid_id, townCode: r.town_code, state: r.state }));
 }
 
 export async function wallOpenCases(db: Queryable): Promise<Record<string, WallCase>> {
@@ -72,7 +72,7 @@ export async function wallOpenCases(db: Queryable): Promise<Record<string, WallC
     `SELECT case_id, status, level, risk, grid_id, changed_at FROM cases WHERE status NOT IN ('resolved', 'closed')`,
   );
   const out: Record<string, WallCase> = {};
-  // Keyed by the display form, as the deltas are: the wall never holds a free-text case id.
+  // Keyed by the display form, as the deltas are: the wall never holds a free-text id.
   for (const r of rows) out[displayId('case', r.case_id)] = { status: r.status, level: r.level, risk: r.risk, gridId: r.grid_id, t: new Date(r.changed_at).getTime() };
   return out;
 }
@@ -82,7 +82,7 @@ export async function wallUnits(db: Queryable): Promise<Record<string, WallUnit>
     'SELECT unit_id, status, lon, lat, at, incident_id FROM units',
   );
   const out: Record<string, WallUnit> = {};
-  for (const r of rows) out[r.unit_id] = { status: r.status, lon: r.lon ?? 0, lat: r.lat ?? 0, t: new Date(r.at).getTime(), incidentId: r.incident_id };
+  for (const r of rows) out[displayId('unit', r.unit_id)] = { status: r.status, lon: r.lon ?? 0, lat: r.lat ?? 0, t: new Date(r.at).getTime(), incidentId: r.incident_id === null ? null : displayId('call', r.incident_id) };
   return out;
 }
 
@@ -95,13 +95,13 @@ export async function wallCameras(db: Queryable, now: Date): Promise<{ offline: 
     [new Date(now.getTime() - DAY).toISOString()],
   );
   const offline: Record<string, number> = {};
-  for (const r of rows) offline[r.camera_id] = new Date(r.occurred_at).getTime();
+  for (const r of rows) offline[displayId('camera', r.camera_id)] = new Date(r.occurred_at).getTime();
   const { rows: ar } = await db.query<{ id: string; t: Date; type: WallAlert['type']; camera_id: string; grid_id: string | null; lon: number; lat: number }>(
     `SELECT id, occurred_at AS t, type, camera_id, grid_id, lon, lat FROM alerts
      WHERE occurred_at >= $1 AND type <> 'camera_offline' ORDER BY occurred_at DESC LIMIT $2`,
     [new Date(now.getTime() - ALERT_WINDOW_MS).toISOString(), MAX_ALERTS],
   );
-  return { offline, alerts: ar.map((a) => ({ id: a.id, t: new Date(a.t).getTime(), type: a.type, cameraId: a.camera_id, gridId: a.grid_id, lon: a.lon, lat: a.lat })) };
+  return { offline, alerts: ar.map((a) => ({ id: displayId('alert', a.id), t: new Date(a.t).getTime(), type: a.type, cameraId: displayId('camera', a.camera_id), gridId: a.grid_id, lon: a.lon, lat: a.lat })) };
 }
 
 export async function newestEventTime(db: Queryable): Promise<number | null> {

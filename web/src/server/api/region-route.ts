@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { displayId } from '@watchfloor/config/privacy';
 import type { Region } from '@watchfloor/config/region';
 import { ready, type ApiContext } from './context';
 import { HttpError, requireRole } from './http';
@@ -23,9 +24,10 @@ function loadLayers(region: Region): Layers {
     const p = path.join(region.dir, file);
     if (fs.existsSync(p)) put(name, fs.readFileSync(p));
   }
-  // Cameras and units without their names: positions and codes are all the map needs.
-  put('cameras', Buffer.from(JSON.stringify(region.cameras.map((c) => ({ id: c.id, lon: c.lon, lat: c.lat, gridId: c.gridId, townCode: c.townCode })))));
-  put('units', Buffer.from(JSON.stringify(region.units.map((u) => ({ id: u.id, kind: u.kind, townCode: u.townCode, lon: u.lon, lat: u.lat })))));
+  // Cameras and units without their names: positions and codes are all the map needs; ids
+  // in the display form the wall's snapshot and deltas use, so they match.
+  put('cameras', Buffer.from(JSON.stringify(region.cameras.map((c) => ({ id: displayId('camera', c.id), lon: c.lon, lat: c.lat, gridId: c.gridId, townCode: c.townCode })))));
+  put('units', Buffer.from(JSON.stringify(region.units.map((u) => ({ id: displayId('unit', u.id), kind: u.kind, townCode: u.townCode, lon: u.lon, lat: u.lat })))));
   put('meta', Buffer.from(JSON.stringify(region.meta)));
   return cache;
 }

@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { displayWarningIds } from '@watchfloor/config/privacy';
 import { actOnWarning, listWarnings, type WarningRow } from '@watchfloor/ingest/store/warnings';
 import { OptionalTime, ready, type ApiContext } from './context';
 import { HttpError, requireRole } from './http';
@@ -14,11 +15,15 @@ import { HttpError, requireRole } from './http';
 const Filter = z.enum(['open', 'acknowledged', 'resolved', 'active', 'all'], { message: 'status must be open, acknowledged, resolved, active or all' });
 const HandBody = z.object({ note: z.string().max(2000).optional(), by: z.string().min(1).max(128).optional() }).default({});
 
-/** What the API shows of a warning: the contract of the issue, plus its figures and acknowledgement. */
+/**
+ * What the API shows of a warning: the contract of the issue, plus its figures and acknowledgement.
+ * Subject and evidence are free-text ids from the senders: shown in their display form, as on the wall.
+ */
 function view(w: WarningRow) {
+  const { subject, evidence } = displayWarningIds(w);
   return {
-    id: w.id, rule: w.rule, colour: w.colour, regionCode: w.regionCode, reason: w.reason, raisedAt: w.raisedAt,
-    status: w.status === 'raised' ? 'open' : w.status, evidence: w.evidence, figures: w.figures, updatedAt: w.updatedAt,
+    id: w.id, rule: w.rule, colour: w.colour, regionCode: w.regionCode, subject, reason: w.reason, raisedAt: w.raisedAt,
+    status: w.status === 'raised' ? 'open' : w.status, evidence, figures: w.figures, updatedAt: w.updatedAt,
     resolvedAt: w.resolvedAt, acknowledgedAt: w.acknowledgedAt, acknowledgedBy: w.acknowledgedBy, note: w.note,
   };
 }
