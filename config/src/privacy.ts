@@ -5,6 +5,7 @@
  * ingest, the server and the wall, so there is one definition of what a phone looks like.
  */
 import type { RuleId, Warning } from './rules/warning';
+import crypto from 'node:crypto';
 import { strings } from './strings';
 
 // Digits as Chinese input methods write them too (full-width ０-９).
@@ -48,8 +49,20 @@ export function containsPhone(text: string): boolean {
 /** What an internal reference looks like: ASCII letters, digits and - _ . / : (no spaces, no names). */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_./:-]{0,63}$/;
 
-/** FNV-1a, 32 bits: a stable short reference, the same in the browser and on the server. */
+let referenceKey: string | null = null;
+
+/**
+ * The secret behind display references: the phone-hash key, set once at start by each process
+ * (they all share it, so they all show the same reference). Unkeyed, a reference to an id that
+ * is just a phone number would be found again by hashing every number.
+ */
+export function setReferenceKey(key: string): void {
+  referenceKey = key;
+}
+
+/** A stable short reference: keyed HMAC where the process set the key; FNV-1a in pure tests. */
 function shortHash(s: string): string {
+  if (referenceKey !== null) return crypto.createHmac('sha256', referenceKey).update(s).digest('hex').slice(0, 10);
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);

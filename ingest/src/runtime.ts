@@ -3,6 +3,7 @@
  * publisher of the mode in force (in-process bus when embedded, Kafka when deployed).
  * The web server and the stand-alone ingest process both start it; only flags differ.
  */
+import crypto from 'node:crypto';
 import { DEAD_LETTER_TOPIC, TOPICS, type Topic } from '@watchfloor/config/contracts';
 import { buildGridIndex, loadRegion, type Region } from '@watchfloor/config/region';
 import type { Settings } from '@watchfloor/config/settings';
@@ -19,6 +20,7 @@ const RULES_LOCK = 0x57465255;
 import { kafkaPublisher } from './kafka/publisher';
 import { createPipeline, type Pipeline } from './pipeline/pipeline';
 import { phoneProtector, resolvePhoneKey } from './pipeline/privacy';
+import { setReferenceKey } from '@watchfloor/config/privacy';
 import { busPublisher, busSource } from './sources/bus-source';
 import { consumerLag, kafkaSource } from './sources/kafka-source';
 import type { EventSource, Publisher } from './sources/source';
@@ -80,6 +82,8 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
   const phoneKey = await resolvePhoneKey(settings.PHONE_HASH_KEY, settings.DATA_DIR, { hashesExist: () => callerHashesExist(db) })
     .catch(async (err: Error) => { await db.close(); throw err; });
   const phones = phoneProtector(phoneKey);
+  // Its own key, derived: a display reference must not be a caller hash under another name.
+  setReferenceKey(crypto.createHmac('sha256', phoneKey).update('watchfloor display reference').digest('hex'));
   const stopMaintenance = scheduleMaintenance(db, 60_000, log);
 
   let bus: InProcessBus | null = null;

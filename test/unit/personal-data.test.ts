@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { displayId, displayWarningIds, redactPhones } from '@watchfloor/config/privacy';
+import { displayId, displayWarningIds, redactPhones, setReferenceKey } from '@watchfloor/config/privacy';
 import { enrich } from '@watchfloor/ingest/pipeline/enrich';
 import { phoneProtector, resolvePhoneKey } from '@watchfloor/ingest/pipeline/privacy';
 import { toWallDelta } from '@watchfloor/ingest/live/wall-deltas';
@@ -132,4 +132,19 @@ test('a missing phone-hash key fails loudly when stored hashes exist; otherwise 
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// Last in this file: the key stays set for the rest of the process.
+test('display references are keyed once a process sets its key: a phone-only id cannot be found by trying numbers', () => {
+  const id = '13912345678';
+  const unkeyed = displayId('case', id);
+  setReferenceKey('key-one-0123456789');
+  const one = displayId('case', id);
+  setReferenceKey('key-two-0123456789');
+  const two = displayId('case', id);
+  assert.notEqual(one, unkeyed);
+  assert.notEqual(one, two);
+  assert.doesNotMatch(one, /1391|5678/);
+  setReferenceKey('key-one-0123456789');
+  assert.equal(displayId('case', id), one, 'stable under one key');
 });
