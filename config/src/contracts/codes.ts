@@ -20,6 +20,8 @@ export const ALERT_TYPES = [
 ] as const;
 export const AlertType = z.enum(ALERT_TYPES);
 export type AlertType = z.infer<typeof AlertType>;
+/** A camera's status notice rather than something it saw: kept out of alert counts and lists. */
+export const CAMERA_OFFLINE_ALERT: AlertType = 'camera_offline';
 
 export const CASE_KINDS = ['dispute', 'petition', 'incident'] as const;
 export const CaseKind = z.enum(CASE_KINDS);
@@ -44,5 +46,9 @@ export const INCIDENT_STATES = ['received', 'dispatched', 'on_scene', 'handled',
 export const IncidentState = z.enum(INCIDENT_STATES);
 export type IncidentState = z.infer<typeof IncidentState>;
 
-/** Statuses after which a case no longer counts as open (its escalation clock stops). */
-export const CLOSED_CASE_STATUSES: ReadonlySet<CaseStatusCode> = new Set(['resolved', 'closed']);
+/**
+ * Statuses after which a case no longer counts as open (its escalation clock stops). SQL
+ * receives the list as a parameter (`status = ANY($n::text[])`), never a copy of it.
+ */
+export const CLOSED_CASE_STATUS_LIST: readonly CaseStatusCode[] = ['resolved', 'closed'];
+export const CLOSED_CASE_STATUSES: ReadonlySet<CaseStatusCode> = new Set(CLOSED_CASE_STATUS_LIST);

@@ -1,5 +1,6 @@
 export * from './codes';
 export * from './events';
+export * from './incident-states';
 export * from './keys';
 export * from './rejections';
 export * from './storable';

@@ -4,27 +4,32 @@
  * stored events, so live and replay can never disagree. Unchanged parts keep their object
  * identity, so map layers and panels skip work when their slice did not change.
  */
-import { CLOSED_CASE_STATUSES, type IncidentState } from '../contracts';
+import {
+  CAMERA_OFFLINE_ALERT, CLOSED_CASE_STATUSES, DISPATCH_COMMAND_MOVE, UNIT_STATUS_MOVES, incidentClosesAt, laterIncidentState,
+  type IncidentMove, type IncidentState,
+} from '../contracts';
 import { zonedParts } from '../time';
 import {
   ALERT_WINDOW_MS, INCIDENT_WINDOW_MS, MAX_ALERTS, MAX_INCIDENTS,
   type WallCall, type WallDelta, type WallState,
 } from './types';
 
-const STATE_ORDER: Record<IncidentState, number> = { received: 0, dispatched: 1, on_scene: 2, handled: 3, closed: 4 };
-
-function advance(a: IncidentState, b: IncidentState): IncidentState {
-  return STATE_ORDER[b] > STATE_ORDER[a] ? b : a;
+/** An incident's state once `now` has come: a handled one closes at its closesAt. */
+function closedBy(c: WallCall, now: number): IncidentState {
+  return c.state === 'handled' && c.closesAt !== undefined && c.closesAt <= now ? 'closed' : c.state;
 }
 
-function withIncidentState(s: WallState, id: string, next: IncidentState): WallState {
+/** Moves an incident on by an event of time `t` (rule: config/src/contracts/incident-states.ts). */
+function withIncidentMove(s: WallState, id: string, move: IncidentMove, t: number, now: number): WallState {
   const i = s.incidents.findIndex((c) => c.id === id);
   if (i < 0) return s;
   const cur = s.incidents[i]!;
-  const state = advance(cur.state, next);
-  if (state === cur.state) return s;
+  const closesAt = move === 'handled' ? Math.min(cur.closesAt ?? Infinity, incidentClosesAt(t)) : cur.closesAt;
+  const moved: WallCall = { ...cur, state: laterIncidentState(cur.state, move), ...(closesAt !== undefined ? { closesAt } : {}) };
+  const state = closedBy(moved, now);
+  if (state === cur.state && closesAt === cur.closesAt) return s;
   const incidents = s.incidents.slice();
-  incidents[i] = { ...cur, state };
+  incidents[i] = { ...moved, state };
   return { ...s, incidents };
 }
 
@@ -71,20 +76,22 @@ export function apply(s: WallState, d: WallDelta, tz: string): WallState {
       d.items.forEach((c) => seen(c.t));
       next = applyCalls(s, d.items, tz);
       break;
-    case 'dispatches':
-      for (const x of d.items) { seen(x.t); next = withIncidentState(next, x.incidentId, 'dispatched'); }
+    case 'dispatches': {
+      const now = Math.max(s.at, d.at);
+      for (const x of d.items) { seen(x.t); next = withIncidentMove(next, x.incidentId, DISPATCH_COMMAND_MOVE, x.t, now); }
       break;
+    }
     case 'units': {
       const units = { ...s.units };
       for (const u of d.items) {
         seen(u.t);
+        // A late event still moves its incident (earliest time wins, as in the store), even
+        // though the unit itself has newer news.
+        const move = UNIT_STATUS_MOVES[u.status];
+        if (u.incidentId && move) next = withIncidentMove(next, u.incidentId, move, u.t, Math.max(s.at, d.at));
         const cur = units[u.unitId];
         if (cur && cur.t > u.t) continue;
         units[u.unitId] = { status: u.status, lon: u.lon ?? cur?.lon ?? 0, lat: u.lat ?? cur?.lat ?? 0, t: u.t, incidentId: u.incidentId };
-        if (u.incidentId) {
-          const st: IncidentState | null = u.status === 'on_scene' ? 'on_scene' : u.status === 'available' ? 'handled' : u.status === 'en_route' || u.status === 'dispatched' ? 'dispatched' : null;
-          if (st) next = withIncidentState(next, u.incidentId, st);
-        }
       }
       next = { ...next, units };
       break;
@@ -96,7 +103,7 @@ export function apply(s: WallState, d: WallDelta, tz: string): WallState {
       const fresh = [];
       for (const a of d.items) {
         seen(a.t);
-        if (a.type === 'camera_offline') {
+        if (a.type === CAMERA_OFFLINE_ALERT) {
           if ((offline[a.cameraId] ?? 0) < a.t) offline[a.cameraId] = a.t;
         } else {
           // Any other alert proves the camera is sending again.
@@ -136,7 +143,10 @@ export function apply(s: WallState, d: WallDelta, tz: string): WallState {
   return { ...next, seq: d.seq, at: Math.max(s.at, d.at), newestEventAt: newest };
 }
 
-/** Drops what has left the time windows (24 h of calls, 1 h of alerts) as of `now`. */
+/**
+ * Drops what has left the time windows (24 h of calls, 1 h of alerts) as of `now`, and
+ * closes the handled incidents whose quiet time has passed: time moves them on too.
+ */
 export function prune(s: WallState, now: number): WallState {
   const cut = now - INCIDENT_WINDOW_MS;
   const last = s.incidents[s.incidents.length - 1];
@@ -144,10 +154,17 @@ export function prune(s: WallState, now: number): WallState {
   const lastAlert = s.alerts[s.alerts.length - 1];
   const dropCalls = last !== undefined && last.t < cut;
   const dropAlerts = lastAlert !== undefined && lastAlert.t < alertCut;
-  if (!dropCalls && !dropAlerts) return s;
+  const closing = s.incidents.some((c) => closedBy(c, now) !== c.state);
+  if (!dropCalls && !dropAlerts && !closing) return s;
   let next = s;
+  if (closing) {
+    next = { ...next, incidents: s.incidents.map((c) => {
+      const state = closedBy(c, now);
+      return state === c.state ? c : { ...c, state };
+    }) };
+  }
   if (dropCalls) {
-    const keep = s.incidents.filter((c) => c.t >= cut);
+    const keep = next.incidents.filter((c) => c.t >= cut);
     const gridCalls = { ...s.gridCalls };
     for (const c of s.incidents) {
       if (c.t >= cut || !c.gridId) continue;

@@ -23,6 +23,8 @@ export const WallCall = z.object({
   gridId: z.string().nullable(),
   townCode: z.string().nullable(),
   state: IncidentState,
+  /** When a handled incident closes (or closed), ms (config/src/contracts/incident-states.ts); absent before it is handled. */
+  closesAt: Ms.optional(),
 });
 export type WallCall = z.infer<typeof WallCall>;
 

@@ -8,7 +8,7 @@
  * An incident is dropped once it has arrived, or after expireAfterHours (its warning, if
  * any, resolves then: it is history, not a live alarm).
  */
-import type { CallCategory } from '@watchfloor/config/contracts';
+import { UNIT_STATUS_MOVES, type CallCategory } from '@watchfloor/config/contracts';
 import type { CallRecord, StoredRecord } from '../records';
 import { reasons } from './reasons';
 import { gridPlace } from './region';
@@ -44,8 +44,8 @@ export class DispatchDelayRule implements Rule {
       case 'unit.status': {
         const e = rec.event;
         if (!e.incidentId) return;
-        if (e.status === 'dispatched' || e.status === 'en_route') this.mark(e.incidentId, t, 'dispatched');
-        else if (e.status === 'on_scene') this.mark(e.incidentId, t, 'on_scene');
+        const move = UNIT_STATUS_MOVES[e.status];
+        if (move === 'dispatched' || move === 'on_scene') this.mark(e.incidentId, t, move);
         return;
       }
       default:

@@ -25,7 +25,7 @@
  *  - Bounded state per subject (rings of counters per grid, a few times per case, caller,
  *    camera, incident); nothing rescans history, so cost per event does not grow with it.
  */
-import type { Topic } from '@watchfloor/config/contracts';
+import { UNIT_STATUS_MOVES, type Topic } from '@watchfloor/config/contracts';
 import type { RuleId, RulesConfig, Warning, WarningChange } from '@watchfloor/config/rules';
 import { recordKey, recordTime as recordEventTime, type StoredRecord } from '../records';
 import { CameraOnlineRule } from './cameraOnline';
@@ -93,8 +93,8 @@ export function recordTime(rec: StoredRecord): number {
 /** Unit positions pings are most of the unit stream and no rule needs them. */
 function relevant(rec: StoredRecord): boolean {
   if (rec.topic !== 'unit.status') return true;
-  const s = rec.event.status;
-  return !!rec.event.incidentId && (s === 'dispatched' || s === 'en_route' || s === 'on_scene');
+  const move = UNIT_STATUS_MOVES[rec.event.status];
+  return !!rec.event.incidentId && (move === 'dispatched' || move === 'on_scene');
 }
 
 export class RulesEngine {

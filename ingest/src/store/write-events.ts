@@ -7,7 +7,9 @@
  * the identity is an id alone a plain table guards it first (incidents for calls,
  * alert_ids for alerts): a re-send with another time is the same event, the first wins.
  */
-import { identityOf, type Topic } from '@watchfloor/config/contracts';
+import {
+  DISPATCH_COMMAND_MOVE, INCIDENT_CLOSE_AFTER_MS, identityOf, unitStatusesMovingTo, type IncidentMove, type Topic,
+} from '@watchfloor/config/contracts';
 import type { CaseLevel, CaseStatusCode, RejectionCode } from '@watchfloor/config/contracts';
 import {
   recordKey, type AlertRecord, type CallRecord, type CaseRecord, type DispatchRecord, type RecordOf, type UnitRecord,
@@ -16,6 +18,32 @@ import type { Queryable } from './db';
 
 function col<T, V>(rows: readonly T[], f: (r: T) => V): V[] {
   return rows.map(f);
+}
+
+/*
+ * The incident's step columns, moved by its events as config/src/contracts/incident-states.ts
+ * says: the SQL receives the unit statuses of each step as parameters, never a copy of them.
+ * A step keeps its earliest time (LEAST ignores NULLs), so any arrival order gives one row.
+ */
+const STEP_COLUMN = { dispatched: 'dispatched_at', on_scene: 'on_scene_at', handled: 'handled_at' } as const satisfies Record<IncidentMove, string>;
+const MOVES = Object.keys(STEP_COLUMN) as IncidentMove[];
+const DISPATCH_COLUMN = STEP_COLUMN[DISPATCH_COMMAND_MOVE];
+
+/** Parameters $p… of unitSteps/unitStepsSet: each step's unit statuses, then the close-after time. */
+function unitStepParams(): unknown[] {
+  return [...MOVES.map((m) => unitStatusesMovingTo(m)), INCIDENT_CLOSE_AFTER_MS];
+}
+/** One incident's unit events (`status`, time `at`) aggregated into each step's earliest time. */
+function unitSteps(at: string, p: number): string {
+  return MOVES.map((m, i) => `min(${at}) FILTER (WHERE status = ANY($${p + i}::text[])) AS ${m}`).join(', ');
+}
+/** The SET list applying unitSteps (as `v`) and the unit (`v.unit`) to incidents `i`; closed_at follows handled_at. */
+function unitStepsSet(p: number): string {
+  return [
+    ...MOVES.map((m) => `${STEP_COLUMN[m]} = least(i.${STEP_COLUMN[m]}, v.${m})`),
+    `closed_at = least(i.closed_at, v.handled + $${p + MOVES.length}::float8 * interval '1 millisecond')`,
+    'unit_id = coalesce(i.unit_id, v.unit)',
+  ].join(', ');
 }
 
 async function writeCalls(tx: Queryable, recs: CallRecord[]): Promise<Set<string>> {
@@ -51,20 +79,18 @@ async function writeCalls(tx: Queryable, recs: CallRecord[]): Promise<Set<string
     // there is nothing to find, and the insert stays as cheap as the calls insert.
     const ids = added.map((r) => r.event.id);
     await tx.query(
-      `UPDATE incidents i SET dispatched_at = least(i.dispatched_at, d.first_at), unit_id = coalesce(i.unit_id, d.unit_id)
+      `UPDATE incidents i SET ${DISPATCH_COLUMN} = least(i.${DISPATCH_COLUMN}, d.first_at), unit_id = coalesce(i.unit_id, d.unit_id)
        FROM (SELECT DISTINCT ON (incident_id) incident_id, unit_id, at AS first_at FROM dispatches
              WHERE incident_id = ANY($1::text[]) ORDER BY incident_id, at) AS d
        WHERE i.call_id = d.incident_id`,
       [ids],
     );
     await tx.query(
-      `UPDATE incidents i SET on_scene_at = least(i.on_scene_at, u.scene), handled_at = least(i.handled_at, u.freed),
-         dispatched_at = least(i.dispatched_at, u.sent), unit_id = coalesce(i.unit_id, u.unit)
-       FROM (SELECT incident_id, min(at) FILTER (WHERE status = 'on_scene') AS scene, min(at) FILTER (WHERE status = 'available') AS freed,
-                    min(at) FILTER (WHERE status IN ('dispatched', 'en_route')) AS sent, min(unit_id) AS unit
-             FROM unit_events WHERE incident_id = ANY($1::text[]) GROUP BY incident_id) AS u
-       WHERE i.call_id = u.incident_id`,
-      [ids],
+      `UPDATE incidents i SET ${unitStepsSet(2)}
+       FROM (SELECT incident_id AS id, ${unitSteps('at', 2)}, min(unit_id) AS unit
+             FROM unit_events WHERE incident_id = ANY($1::text[]) GROUP BY incident_id) AS v
+       WHERE i.call_id = v.id`,
+      [ids, ...unitStepParams()],
     );
   }
   return fresh;
@@ -184,24 +210,19 @@ async function writeUnits(tx: Queryable, recs: UnitRecord[]): Promise<Set<string
         col(ls, (r) => r.event.position?.lat ?? null), col(ls, (r) => r.event.incidentId ?? null), col(ls, (r) => r.event.at),
       ],
     );
-    // Arrival and release of a unit move its incident on; earliest time wins whatever the order.
+    // A unit's status moves the incident it names on (UNIT_STATUS_MOVES).
     const withIncident = added.filter((r) => r.event.incidentId);
     if (withIncident.length) {
-      // One row per incident (an UPDATE … FROM applies only one matching row per target);
-      // LEAST ignores NULLs, so the earliest known time wins whatever the arrival order.
+      // One row per incident: an UPDATE … FROM applies only one matching row per target.
       await tx.query(
-        `UPDATE incidents i SET
-           on_scene_at = least(i.on_scene_at, v.scene),
-           handled_at = least(i.handled_at, v.freed),
-           dispatched_at = least(i.dispatched_at, v.sent),
-           unit_id = coalesce(i.unit_id, v.unit)
-         FROM (SELECT id, min(t) FILTER (WHERE status = 'on_scene') AS scene, min(t) FILTER (WHERE status = 'available') AS freed,
-                      min(t) FILTER (WHERE status IN ('dispatched', 'en_route')) AS sent, min(unit) AS unit
-               FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS x(id, status, t, unit) GROUP BY id) AS v
+        `UPDATE incidents i SET ${unitStepsSet(5)}
+         FROM (SELECT id, ${unitSteps('at', 5)}, min(unit) AS unit
+               FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS x(id, status, at, unit) GROUP BY id) AS v
          WHERE i.call_id = v.id`,
         [
           col(withIncident, (r) => r.event.incidentId!), col(withIncident, (r) => r.event.status),
           col(withIncident, (r) => r.event.at), col(withIncident, (r) => r.event.unitId),
+          ...unitStepParams(),
         ],
       );
     }
@@ -223,8 +244,8 @@ async function writeDispatches(tx: Queryable, recs: DispatchRecord[]): Promise<S
   const added = recs.filter((r) => fresh.has(recordKey(r)));
   if (added.length) {
     await tx.query(
-      `UPDATE incidents i SET dispatched_at = least(i.dispatched_at, v.t),
-         unit_id = CASE WHEN i.dispatched_at IS NULL OR v.t < i.dispatched_at THEN v.unit ELSE i.unit_id END
+      `UPDATE incidents i SET ${DISPATCH_COLUMN} = least(i.${DISPATCH_COLUMN}, v.t),
+         unit_id = CASE WHEN i.${DISPATCH_COLUMN} IS NULL OR v.t < i.${DISPATCH_COLUMN} THEN v.unit ELSE i.unit_id END
        FROM (SELECT DISTINCT ON (id) * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(id, unit, t) ORDER BY id, t) AS v
        WHERE i.call_id = v.id`,
       [col(added, (r) => r.event.incidentId), col(added, (r) => r.event.unitId), col(added, (r) => r.event.at)],

@@ -8,6 +8,7 @@
  * that a rebuild over weeks of a busy county never holds the store, or the event loop, for
  * long: the first page also carries the older events of cases still open, whose clocks run.
  */
+import { CLOSED_CASE_STATUS_LIST } from '@watchfloor/config/contracts';
 import type { AlertRecord, CallRecord, CaseRecord, DispatchRecord, StoredRecord, UnitRecord } from '../../records';
 import type { Queryable } from '../db';
 
@@ -40,7 +41,7 @@ async function page(db: Queryable, from: Date, to: Date | null, withOpenCases: b
   const cases = await db.query<{ case_id: string; changed_at: Date; kind: CaseRecord['event']['kind']; category: CaseRecord['event']['category']; status: CaseRecord['event']['status']; level: CaseRecord['event']['level']; risk: CaseRecord['event']['risk']; grid_id: string; village_code: string | null; town_code: string | null; related_call_id: string | null }>(
     `SELECT e.case_id, e.changed_at, e.kind, e.category, e.status, e.level, e.risk, e.grid_id, e.village_code, e.town_code, e.related_call_id
      FROM case_events e WHERE (e.changed_at >= $1 AND ($2::timestamptz IS NULL OR e.changed_at < $2))
-        OR ($3 AND e.changed_at < $1 AND e.case_id IN (SELECT case_id FROM cases WHERE status NOT IN ('resolved', 'closed')))`, [...p, withOpenCases]);
+        OR ($3 AND e.changed_at < $1 AND e.case_id IN (SELECT case_id FROM cases WHERE NOT (status = ANY($4::text[]))))`, [...p, withOpenCases, CLOSED_CASE_STATUS_LIST]);
   for (const r of cases.rows) {
     out.push({ t: new Date(r.changed_at).getTime(), rec: {
       topic: 'case.status',

@@ -1,5 +1,5 @@
 /** Read model for the wall's snapshot: the state a new screen starts from. */
-import type { CallCategory, IncidentState } from '@watchfloor/config/contracts';
+import { CAMERA_OFFLINE_ALERT, CLOSED_CASE_STATUS_LIST, incidentStateAt, type CallCategory } from '@watchfloor/config/contracts';
 import { displayId } from '@watchfloor/config/privacy';
 import { WALL_RESOLUTION_WINDOW_DAYS } from '@watchfloor/config/resolution';
 import { startOfDay, zonedParts } from '@watchfloor/config/time';
@@ -48,28 +48,39 @@ export async function wallFigures(db: Queryable, now: Date, tz: string, camerasT
   }
   const { rows: grids } = await db.query<{ k: string; grid_id: string; n: number }>(
     `SELECT 'c' AS k, grid_id, count(*)::int AS n FROM calls WHERE received_at >= $1 AND grid_id IS NOT NULL GROUP BY grid_id
-     UNION ALL SELECT 'a', grid_id, count(*)::int FROM alerts WHERE occurred_at >= $2 AND grid_id IS NOT NULL AND type <> 'camera_offline' GROUP BY grid_id`,
-    [iso(now.getTime() - 7 * DAY), iso(now.getTime() - DAY)],
+     UNION ALL SELECT 'a', grid_id, count(*)::int FROM alerts WHERE occurred_at >= $2 AND grid_id IS NOT NULL AND type <> $3 GROUP BY grid_id`,
+    [iso(now.getTime() - 7 * DAY), iso(now.getTime() - DAY), CAMERA_OFFLINE_ALERT],
   );
   for (const g of grids) (g.k === 'c' ? f.gridCalls7d : f.gridAlerts24h)[g.grid_id] = g.n;
   f.resolutionRate30d = (await resolution(db, { from: new Date(now.getTime() - WALL_RESOLUTION_WINDOW_DAYS * DAY), to: now })).rate;
   return f;
 }
 
+/** The last 24 h of incidents, each in its state at `now` (rule: config/src/contracts/incident-states.ts). */
 export async function wallIncidents(db: Queryable, now: Date): Promise<WallCall[]> {
-  const { rows } = await db.query<{ id: string; t: Date; category: WallCall['category']; priority: number; lon: number; lat: number; grid_id: string | null; town_code: string | null; state: IncidentState }>(
-    `SELECT call_id AS id, received_at AS t, category, priority, lon, lat, grid_id, town_code,
-            CASE WHEN closed_at IS NOT NULL THEN 'closed' WHEN handled_at IS NOT NULL THEN 'handled'
-                 WHEN on_scene_at IS NOT NULL THEN 'on_scene' WHEN dispatched_at IS NOT NULL THEN 'dispatched' ELSE 'received' END AS state
+  const { rows } = await db.query<{
+    id: string; t: Date; category: WallCall['category']; priority: number; lon: number; lat: number; grid_id: string | null; town_code: string | null;
+    dispatched_at: Date | null; on_scene_at: Date | null; handled_at: Date | null; closed_at: Date | null;
+  }>(
+    `SELECT call_id AS id, received_at AS t, category, priority, lon, lat, grid_id, town_code, dispatched_at, on_scene_at, handled_at, closed_at
      FROM incidents WHERE received_at >= $1 ORDER BY received_at DESC LIMIT $2`,
     [new Date(now.getTime() - INCIDENT_WINDOW_MS).toISOString(), MAX_INCIDENTS],
   );
-  return rows.map((r) => ({ id: displayId('call', r.id), t: new Date(r.t).getTime(), category: r.category, priority: r.priority, lon: r.lon, lat: r.lat, gridId: r.grid_id, townCode: r.town_code, state: r.state }));
+  const ms = (d: Date | null) => (d === null ? null : new Date(d).getTime());
+  return rows.map((r) => {
+    const closesAt = ms(r.closed_at);
+    const state = incidentStateAt({ dispatchedAt: ms(r.dispatched_at), onSceneAt: ms(r.on_scene_at), handledAt: ms(r.handled_at), closedAt: closesAt }, now.getTime());
+    return {
+      id: displayId('call', r.id), t: new Date(r.t).getTime(), category: r.category, priority: r.priority, lon: r.lon, lat: r.lat, gridId: r.grid_id, townCode: r.town_code, state,
+      ...(closesAt !== null ? { closesAt } : {}),
+    };
+  });
 }
 
 export async function wallOpenCases(db: Queryable): Promise<Record<string, WallCase>> {
   const { rows } = await db.query<{ case_id: string; status: WallCase['status']; level: WallCase['level']; risk: WallCase['risk']; grid_id: string; changed_at: Date }>(
-    `SELECT case_id, status, level, risk, grid_id, changed_at FROM cases WHERE status NOT IN ('resolved', 'closed')`,
+    'SELECT case_id, status, level, risk, grid_id, changed_at FROM cases WHERE NOT (status = ANY($1::text[]))',
+    [CLOSED_CASE_STATUS_LIST],
   );
   const out: Record<string, WallCase> = {};
   // Keyed by the display form, as the deltas are: the wall never holds a free-text id.
@@ -91,15 +102,15 @@ export async function wallCameras(db: Queryable, now: Date): Promise<{ offline: 
   const { rows } = await db.query<{ camera_id: string; occurred_at: Date }>(
     `SELECT camera_id, occurred_at FROM (
        SELECT DISTINCT ON (camera_id) camera_id, type, occurred_at FROM alerts WHERE occurred_at >= $1
-       ORDER BY camera_id, occurred_at DESC) x WHERE type = 'camera_offline'`,
-    [new Date(now.getTime() - DAY).toISOString()],
+       ORDER BY camera_id, occurred_at DESC) x WHERE type = $2`,
+    [new Date(now.getTime() - DAY).toISOString(), CAMERA_OFFLINE_ALERT],
   );
   const offline: Record<string, number> = {};
   for (const r of rows) offline[displayId('camera', r.camera_id)] = new Date(r.occurred_at).getTime();
   const { rows: ar } = await db.query<{ id: string; t: Date; type: WallAlert['type']; camera_id: string; grid_id: string | null; lon: number; lat: number }>(
     `SELECT id, occurred_at AS t, type, camera_id, grid_id, lon, lat FROM alerts
-     WHERE occurred_at >= $1 AND type <> 'camera_offline' ORDER BY occurred_at DESC LIMIT $2`,
-    [new Date(now.getTime() - ALERT_WINDOW_MS).toISOString(), MAX_ALERTS],
+     WHERE occurred_at >= $1 AND type <> $3 ORDER BY occurred_at DESC LIMIT $2`,
+    [new Date(now.getTime() - ALERT_WINDOW_MS).toISOString(), MAX_ALERTS, CAMERA_OFFLINE_ALERT],
   );
   return { offline, alerts: ar.map((a) => ({ id: displayId('alert', a.id), t: new Date(a.t).getTime(), type: a.type, cameraId: displayId('camera', a.camera_id), gridId: a.grid_id, lon: a.lon, lat: a.lat })) };
 }
