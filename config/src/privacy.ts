@@ -62,7 +62,7 @@ export function setReferenceKey(key: string): void {
 
 /** A stable short reference: keyed HMAC where the process set the key; FNV-1a in pure tests. */
 function shortHash(s: string): string {
-  if (referenceKey !== null) return crypto.createHmac('sha256', referenceKey).update(s).digest('hex').slice(0, 10);
+  if (referenceKey !== null) return crypto.createHmac('sha256', referenceKey).update(s).digest('hex').slice(0, 8);
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
