@@ -89,6 +89,24 @@ export function trackExternalRequests(page: Page, origin: string): () => string[
   return () => [...seen];
 }
 
+/**
+ * Budgets for waits on the page. A wall's first paint is WebGL on SwiftShader, all CPU, at up to
+ * 3840×2160: seconds on a quick machine, a minute or more on a loaded slow one. Waits return as
+ * soon as their signal is there, so a generous budget costs a passing run nothing; what must
+ * not be fixed and short is a wait on CPU-bound work.
+ */
+export const WALL_READY_MS = 240_000;
+/** A change on a page that is already up (a delta reaching the feed, a toggled layer). */
+export const PAGE_CHANGE_MS = 60_000;
+
+/**
+ * Waits for the wall's own readiness signal: `data-ready` on its root, set once the panels
+ * have their snapshot and the map has drawn a frame with data (WallScreen.tsx).
+ */
+export async function waitForWallReady(page: Page, timeoutMs = WALL_READY_MS): Promise<void> {
+  await page.locator('[data-testid=wall][data-ready=true]').waitFor({ timeout: timeoutMs });
+}
+
 /** Uncaught page errors and console.error messages, for asserting a page ran cleanly. */
 export function collectPageErrors(page: Page): () => string[] {
   const errors: string[] = [];
