@@ -61,6 +61,20 @@ async function maxLagMs(s: RunningServer): Promise<number> {
   return Number(m[1]) * 1000;
 }
 
+interface Timing { prepareMs: number; storeMs: number; listenersMs: number; batches: number }
+
+/** The pipeline's own clocks (health details): prepare (decode, validate, enrich) runs on the event loop in one go per slice. */
+async function timing(s: RunningServer): Promise<Timing> {
+  const h = (await (await fetch(`${s.url}/api/health`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { pipeline: { timing: Omit<Timing, 'batches'>; batches: number } };
+  return { ...h.pipeline.timing, batches: h.pipeline.batches };
+}
+
+/** Per slice handed to the pipeline during a phase: ms in prepare, in the store transaction (the worker's), in the listeners. */
+function perSlice(a: Timing, b: Timing) {
+  const n = Math.max(1, b.batches - a.batches);
+  return { slices: b.batches - a.batches, prepareMs: (b.prepareMs - a.prepareMs) / n, storeMs: (b.storeMs - a.storeMs) / n, listenersMs: (b.listenersMs - a.listenersMs) / n };
+}
+
 async function post(s: RunningServer, body: string, n: number): Promise<void> {
   const r = await fetch(`${s.url}/api/ingest/police.calls`, { method: 'POST', headers: { authorization: `Bearer ${INGEST}`, 'content-type': 'application/json' }, body });
   const out = (await r.json()) as { accepted?: number };
@@ -72,6 +86,7 @@ interface RunResult {
   run: number; events: { reference: number; burst: number }; bodyMB: { reference: number; burst: number };
   idle: Phase; reference: Phase; burst: Phase & { eventsPerSec: number };
   disconnects: number; jsonParseMs: number; machineBusyCores: number;
+  burstPerSlice: ReturnType<typeof perSlice>;
 }
 
 async function phase(s: RunningServer, work: () => Promise<void>): Promise<Phase> {
@@ -110,16 +125,18 @@ async function runOnce(run: number): Promise<RunResult> {
     const w0 = performance.now();
     const idle = await phase(server, async () => { await sleep(2000); });
     const reference = await phase(server, () => post(server, ref.body, ref.n));
+    const t0 = await timing(server);
     const b = await phase(server, async () => { await Promise.all(burst.map((x) => post(server, x.body, x.n))); });
+    const burstPerSlice = perSlice(t0, await timing(server));
     // Ping interval 10 s, timeout 8 s: a socket dropped by the burst has said so by now.
     await sleep(20_000);
     const machineBusyCores = (machineCpuSeconds().busy - cpu0.busy) / ((performance.now() - w0) / 1000);
     const burstEvents = burst.reduce((a, x) => a + x.n, 0);
     return {
       run, events: { reference: ref.n, burst: burstEvents },
-      bodyMB: { reference: ref.body.length / 2 ** 20, burst: burst[0]!.body.length / 2 ** 20 },
+      bodyMB: { reference: Buffer.byteLength(ref.body) / 2 ** 20, burst: Buffer.byteLength(burst[0]!.body) / 2 ** 20 },
       idle, reference, burst: { ...b, eventsPerSec: burstEvents / b.seconds },
-      disconnects, jsonParseMs, machineBusyCores,
+      disconnects, jsonParseMs, machineBusyCores, burstPerSlice,
     };
   } finally {
     for (const x of sockets) x.close();
@@ -137,7 +154,8 @@ async function main(): Promise<void> {
     runs.push(r);
     console.log(`run ${run}: max stall idle ${f0(r.idle.stallMs)} ms, ${REF_MB} MB ${f0(r.reference.stallMs)} ms, 3×${BATCH_MB} MB ${f0(r.burst.stallMs)} ms; `
       + `3×${r.events.burst / 3} calls stored in ${r.burst.seconds.toFixed(1)} s (${f0(r.burst.eventsPerSec)}/s); disconnects ${r.disconnects}; `
-      + `JSON.parse of one ${r.bodyMB.burst.toFixed(1)} MB body here ${f0(r.jsonParseMs)} ms; machine ${r.machineBusyCores.toFixed(2)} cores busy`);
+      + `JSON.parse of one ${r.bodyMB.burst.toFixed(1)} MB body here ${f0(r.jsonParseMs)} ms; per slice of the burst (${r.burstPerSlice.slices}): prepare ${f0(r.burstPerSlice.prepareMs)} ms, `
+      + `store ${f0(r.burstPerSlice.storeMs)} ms, listeners ${f0(r.burstPerSlice.listenersMs)} ms; machine ${r.machineBusyCores.toFixed(2)} cores busy`);
     if (r.disconnects) throw new Error(`run ${run}: ${r.disconnects} wall clients disconnected`);
   }
   const med = (f: (r: RunResult) => number) => median(runs.map(f));
@@ -145,6 +163,7 @@ async function main(): Promise<void> {
     idleStallMs: med((r) => r.idle.stallMs), referenceStallMs: med((r) => r.reference.stallMs), burstStallMs: med((r) => r.burst.stallMs),
     burstSeconds: med((r) => r.burst.seconds), burstEventsPerSec: med((r) => r.burst.eventsPerSec), jsonParseMs: med((r) => r.jsonParseMs),
     disconnects: med((r) => r.disconnects), machineBusyCores: med((r) => r.machineBusyCores),
+    prepareMsPerSlice: med((r) => r.burstPerSlice.prepareMs), listenersMsPerSlice: med((r) => r.burstPerSlice.listenersMs),
   };
   const file = writeResult('ingest-stall', {
     goal: { maxStallMs: GOAL_STALL_MS, disconnects: 0 }, met: medians.burstStallMs <= GOAL_STALL_MS && medians.disconnects === 0,
