@@ -96,6 +96,11 @@ async function buildApp(): Promise<void> {
 
 async function main(): Promise<void> {
   await buildApp();
+  // On the socket path from the first moment: a screen reconnecting while the store starts is
+  // held until the hub is attached, instead of meeting the pages' 503.
+  gateway = startGateway(app.server, null, { tokens: [settings.WALL_TOKEN, settings.ADMIN_TOKEN], allowedOrigins: settings.ALLOWED_ORIGINS });
+  const gw = gateway;
+  socketClientsGauge(() => gw.clientCount());
   await app.listen({ port: settings.PORT, host: settings.HOST });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : settings.PORT;
@@ -108,9 +113,7 @@ async function main(): Promise<void> {
   runtime = await startRuntime(settings, { consume: settings.ingestInWeb, log });
   const wallHub = await startWallHub({ db: runtime.db, region: runtime.region, tz: settings.TZ_CENTER, deltas: timed(runtime.deltas), log });
   hub = wallHub;
-  gateway = startGateway(app.server, wallHub, { tokens: [settings.WALL_TOKEN, settings.ADMIN_TOKEN], allowedOrigins: settings.ALLOWED_ORIGINS });
-  const gw = gateway;
-  socketClientsGauge(() => gw.clientCount());
+  gw.attach(wallHub);
   const rt = runtime;
   onWarningChanged = (w) => {
     // Through the sink, so that every web instance's screens hear of it.

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { canvasIsNonBlank, collectPageErrors, launchBrowser, newPage } from '../support/browser';
+import { canvasIsNonBlank, collectPageErrors, launchBrowser, newPage, waitForWallReady } from '../support/browser';
 import { call } from '../support/events';
 import { startServer, type RunningServer } from '../support/server';
 import { waitFor } from '../support/wait';
@@ -52,7 +52,7 @@ describe('the wall under its CSP', () => {
   });
 
   test('no CSP violation, no console error, and the map canvas draws', async () => {
-    await page.locator('[data-testid=wall-map] canvas').first().waitFor({ timeout: 60_000 });
+    await waitForWallReady(page);
     await waitFor('the map drawn', () => canvasIsNonBlank(page, '[data-testid=wall-map]', 50), (ok) => ok, 60_000, 500);
     // The posted call reached the map: scripts, socket and region fetches all ran under the policy.
     await waitFor('the incident on the map', async () => page.getByTestId('wall-map').getAttribute('data-incidents'), (n) => n === '1', 30_000, 300);

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { chromiumPath } from './chromium';
+import { budget } from './wait';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SCREENSHOT_DIR = path.join(root, 'test-results', 'screenshots');
@@ -87,6 +88,24 @@ export function trackExternalRequests(page: Page, origin: string): () => string[
   page.on('request', (req) => check(req.url()));
   page.on('websocket', (ws) => check(ws.url()));
   return () => [...seen];
+}
+
+/**
+ * Budgets for waits on the page. A wall's first paint is WebGL on SwiftShader, all CPU, at up to
+ * 3840×2160: seconds on a quick machine, a minute or more on a loaded slow one. Waits return as
+ * soon as their signal is there, so a generous budget costs a passing run nothing; both scale
+ * with TEST_TIME_SCALE (support/wait.ts).
+ */
+export const WALL_READY_MS = budget(80_000);
+/** A change on a page that is already up (a delta reaching the feed, a toggled layer). */
+export const PAGE_CHANGE_MS = budget(20_000);
+
+/**
+ * Waits for the wall's own readiness signal: `data-ready` on its root, set once the panels
+ * have their snapshot and the map has drawn a frame with data (WallScreen.tsx).
+ */
+export async function waitForWallReady(page: Page, timeoutMs = WALL_READY_MS): Promise<void> {
+  await page.locator('[data-testid=wall][data-ready=true]').waitFor({ timeout: timeoutMs });
 }
 
 /** Uncaught page errors and console.error messages, for asserting a page ran cleanly. */

@@ -18,6 +18,8 @@ export interface StartServerOptions {
   readyTimeoutMs?: number;
   /** Also wait for the pages (Next.js prepares after the data plane), not only /api/health. */
   waitForPages?: boolean;
+  /** Return as soon as the port answers at all (health 503 "starting" included): for tests of the start-up window. */
+  untilListening?: boolean;
 }
 
 export async function freePort(): Promise<number> {
@@ -58,10 +60,11 @@ export async function startServer(env: Record<string, string>, opts: StartServer
     // A server that exits while starting (a failed build in prestart, say) fails at once
     // instead of being polled until the deadline.
     const died = exited.then((code) => { throw new Error(`server exited with ${code} while starting`); });
-    const ready = waitFor(`${url}/api/health to answer 200${opts.waitForPages ? ' and the pages' : ''}`, async () => {
+    const ready = waitFor(`${url}/api/health to answer ${opts.untilListening ? 'at all' : '200'}${opts.waitForPages ? ' and the pages' : ''}`, async () => {
       const status = (await fetch(`${url}/api/health`)).status;
+      if (opts.untilListening) return true;
       return status === 200 && (!opts.waitForPages || out.includes('[web] pages ready'));
-    }, (ok) => ok, opts.readyTimeoutMs ?? 180_000, 300);
+    }, (ok) => ok, opts.readyTimeoutMs ?? 180_000, opts.untilListening ? 50 : 300);
     await Promise.race([ready, died]);
     died.catch(() => undefined);
   } catch (err) {

@@ -5,6 +5,9 @@
  * rebuilt from the wall state each render; deck.gl diffs them, and unchanged data keeps its
  * identity. Drill-down: a click on a grid zooms county → town → village → grid, with a
  * breadcrumb back. A lost WebGL context remounts the map instead of leaving it black.
+ * `onFirstFrame` fires once per mount, when the base map has loaded and deck.gl has drawn a
+ * frame with the live layers: the wall's readiness signal (a software-rendered 4K screen can
+ * take far longer than a canvas takes to appear).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import * as maplibregl from 'maplibre-gl';
@@ -31,7 +34,7 @@ const HEAT_CHOICES: { source: HeatSpec['source']; window: HeatSpec['window']; la
 
 type Focus = { level: 'county' } | { level: 'town'; code: string } | { level: 'village'; code: string } | { level: 'grid'; code: string };
 
-interface Props { region: RegionData; state: WallState; width: number; height: number; scale: number }
+interface Props { region: RegionData; state: WallState; width: number; height: number; scale: number; onFirstFrame?: () => void }
 
 function bboxOf(features: { geometry: Parameters<typeof geometryBBox>[0] }[]): [number, number, number, number] {
   let b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -58,8 +61,11 @@ export default function WallMap(props: Props) {
   );
 }
 
-function MapInner({ region, state, width, height, scale, onContextLost }: Props & { onContextLost: () => void }) {
+function MapInner({ region, state, width, height, scale, onContextLost, onFirstFrame }: Props & { onContextLost: () => void }) {
   const el = useRef<HTMLDivElement>(null);
+  const baseLoaded = useRef(false);
+  const firstFrameSeen = useRef(false);
+  const [drawn, setDrawn] = useState(false);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const overlayRef = useRef<MapLibreOverlay | null>(null);
   const [focus, setFocus] = useState<Focus>({ level: 'county' });
@@ -74,6 +80,7 @@ function MapInner({ region, state, width, height, scale, onContextLost }: Props 
       container: el.current!, style: baseStyle(region, process.env.NEXT_PUBLIC_TILE_URL), bounds: [[x0, y0], [x1, y1]],
       fitBoundsOptions: { padding: 20 }, attributionControl: false, dragRotate: false, pitchWithRotate: false,
     });
+    map.once('load', () => { baseLoaded.current = true; });
     const overlay = new MapLibreOverlay({ layers: [] });
     map.addControl(overlay);
     mapRef.current = map;
@@ -100,8 +107,15 @@ function MapInner({ region, state, width, height, scale, onContextLost }: Props 
   const focusGridId = focus.level === 'grid' ? focus.code : null;
   useEffect(() => {
     const ctx: LayerContext = { region, state, heat: heatSpec, now, focusGridId, scale };
+    const layers = WALL_LAYERS.filter((l) => visible[l.id]).map((l) => l.build(ctx)).filter((l) => l !== null);
     overlayRef.current?.setProps({
-      layers: WALL_LAYERS.filter((l) => visible[l.id]).map((l) => l.build(ctx)).filter((l) => l !== null),
+      layers,
+      onAfterRender: () => {
+        if (firstFrameSeen.current || !baseLoaded.current || layers.length === 0) return;
+        firstFrameSeen.current = true;
+        setDrawn(true);
+        onFirstFrame?.();
+      },
       onClick: (info: PickingInfo) => onPick(info),
       onHover: (info: PickingInfo) => onHover(info),
     });
@@ -152,7 +166,7 @@ function MapInner({ region, state, width, height, scale, onContextLost }: Props 
   }, [focus, region]);
 
   return (
-    <div className="wall-map" data-testid="wall-map" data-incidents={state.incidents.length} data-seq={state.seq} data-newest-incident={state.incidents[0]?.id ?? ''}
+    <div className="wall-map" data-testid="wall-map" data-drawn={drawn} data-incidents={state.incidents.length} data-seq={state.seq} data-newest-incident={state.incidents[0]?.id ?? ''}
       data-layers={WALL_LAYERS.filter((l) => visible[l.id]).map((l) => l.id).join(' ')} data-heat={`${heatSpec.source}-${heatSpec.window}-${heatSpec.metric}`} style={{ width, height }}>
       <div ref={el} style={{ position: 'absolute', inset: 0 }} />
       <div className="map-crumbs" style={{ transform: `scale(${scale})`, transformOrigin: '0 0' }}>

@@ -1,6 +1,10 @@
 'use client';
-/** The wall: title bar, left and right panel columns, the map in the middle, on a 1920×1080 design canvas. */
-import { useEffect, useState } from 'react';
+/**
+ * The wall: title bar, left and right panel columns, the map in the middle, on a 1920×1080 design canvas.
+ * `data-ready` on the root turns true once the panels have a snapshot and the map has drawn its
+ * first frame with data: what a test (or a kiosk check) waits on, whatever the machine's speed.
+ */
+import { useCallback, useEffect, useState } from 'react';
 import { strings } from '@watchfloor/config/strings';
 import WallMap from '../map/WallMap';
 import CallsToday from '../panels/CallsToday';
@@ -23,6 +27,8 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
   const fit = useScreenFit();
   const region = useRegionData(token);
   const feed = useWallFeed(token, tz);
+  const [mapDrawn, setMapDrawn] = useState(false);
+  const onFirstFrame = useCallback(() => setMapDrawn(true), []);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
@@ -38,7 +44,7 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
   const px = fit.scale * fit.dpr;
 
   return (
-    <div className="wall-root">
+    <div className="wall-root" data-testid="wall" data-ready={mapDrawn && s !== null && region !== null}>
       {(cutOff || noData) && (
         <div className={`stale-banner${noData ? ' no-data' : ''}`} data-testid="stale-banner" data-reason={cutOff ? 'connection' : 'no-data'} role="alert">
           <b>{strings.wall.stale}</b> {cutOff ? strings.wall.staleDetail(Math.round(silentFor / 1000)) : strings.wall.noDataDetail(dataAge === null ? null : Math.round(dataAge / 60_000))}
@@ -46,7 +52,7 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
       )}
       {region && s && (
         <div className="wall-map-frame" style={{ left: fit.left + MAP_RECT.left * fit.scale, top: fit.top + MAP_RECT.top * fit.scale, width: MAP_RECT.width * fit.scale, height: MAP_RECT.height * fit.scale }}>
-          <WallMap region={region} state={s} width={MAP_RECT.width * fit.scale} height={MAP_RECT.height * fit.scale} scale={fit.scale} />
+          <WallMap region={region} state={s} width={MAP_RECT.width * fit.scale} height={MAP_RECT.height * fit.scale} scale={fit.scale} onFirstFrame={onFirstFrame} />
         </div>
       )}
       <div className="wall-canvas" style={{ width: DESIGN_W, height: DESIGN_H, transform: `translate(${fit.left}px, ${fit.top}px) scale(${fit.scale})` }}>

@@ -59,6 +59,7 @@ export function requireRole(role: Role, s: Settings) {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
     if (err instanceof HttpError) return sendError(reply, err.status, err.message, err.code);
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' && !req.raw.complete) return answerWhileDraining(req, reply, 413, err.message);
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext ?? 'request';
       const text = err.validation.map((v) => `${where}${v.instancePath.replace(/\//g, '.')}: ${v.message}`).join('; ');
@@ -72,4 +73,50 @@ export function installErrorHandling(app: FastifyInstance): void {
     return sendError(reply, status, err.message);
   });
   app.setNotFoundHandler((req, reply) => sendError(reply, 404, `no route ${req.method} ${req.url.split('?')[0]}`));
+}
+
+/** How much of a refused body is still read and thrown away after the answer, before the connection is cut. */
+const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
+const DRAIN_MAX_MS = 10_000;
+
+/**
+ * Answers a request whose body is still arriving. Node closes such a connection as soon as the
+ * response ends, and a close with bytes still coming in makes the kernel send a reset, which
+ * destroys the answer unread in the client's buffers: the client sees ECONNRESET, not the
+ * refusal. So the answer goes out whole (content-length, connection: close) but the response
+ * is ended only once the rest of the body has been read and discarded, up to a cap in bytes
+ * and time; past the cap the connection is cut.
+ */
+function answerWhileDraining(req: FastifyRequest, reply: FastifyReply, status: number, message: string): void {
+  const body = JSON.stringify(errorBody(status, message));
+  reply.hijack();
+  const res = reply.raw;
+  for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) res.setHeader(k, v);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store', connection: 'close',
+  });
+  res.write(body);
+  const raw = req.raw;
+  let drained = 0;
+  const finish = () => {
+    clearTimeout(timer);
+    raw.off('data', onData);
+    raw.off('end', finish);
+    raw.off('close', finish);
+    res.end();
+  };
+  const cut = () => {
+    finish();
+    raw.socket.destroy();
+  };
+  const onData = (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_MAX_BYTES) cut();
+  };
+  const timer = setTimeout(cut, DRAIN_MAX_MS);
+  raw.on('data', onData);
+  raw.once('end', finish);
+  raw.once('close', finish);
+  raw.resume();
 }

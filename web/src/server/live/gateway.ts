@@ -5,6 +5,9 @@
  * Hellos are answered at most once per HELLO_MIN_INTERVAL_MS per socket (the latest wins),
  * and never while an earlier answer still sits unsent in the socket's buffers: a client that
  * spams hello gets one snapshot at a time, not a queue of them.
+ * It can be attached to the HTTP server before the hub exists (the server listens while its
+ * store starts): sockets connect and say hello as usual, and their hellos are answered once
+ * the hub is attached. Before, a reconnecting screen could land on the pages' 503 instead.
  */
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
@@ -67,7 +70,8 @@ function originAllowed(req: http.IncomingMessage, allowed: readonly string[]): b
 /** Screens that are up to date: a delta is encoded once for the whole room, not once per socket. */
 const LIVE = 'live';
 
-export function startGateway(server: http.Server, hub: WallHub, opts: GatewayOptions) {
+export function startGateway(server: http.Server, initialHub: WallHub | null, opts: GatewayOptions) {
+  let hub: WallHub | null = null;
   const io = new Server(server, {
     path: '/socket.io',
     serveClient: false,
@@ -94,14 +98,14 @@ export function startGateway(server: http.Server, hub: WallHub, opts: GatewayOpt
     else next(new Error('unauthorized'));
   });
 
-  const sendSnapshot = (socket: Socket, st: ClientState) => {
+  const sendSnapshot = (socket: Socket, st: ClientState, hub: WallHub) => {
     st.lagging = false;
     st.ready = true;
     socket.emit(WALL_EVENTS.snapshot, hub.snapshot());
     void socket.join(LIVE);
   };
 
-  const answer = (socket: Socket, st: ClientState, m: Hello) => {
+  const answer = (socket: Socket, st: ClientState, m: Hello, hub: WallHub) => {
     if (m.epoch === hub.epoch && m.seq !== undefined) {
       const missed = hub.since(m.seq);
       if (missed) {
@@ -111,12 +115,13 @@ export function startGateway(server: http.Server, hub: WallHub, opts: GatewayOpt
         return;
       }
     }
-    sendSnapshot(socket, st);
+    sendSnapshot(socket, st, hub);
   };
 
   /** Answers the pending hello as soon as the interval has passed and the socket has sent what it had. */
   const serveHello = (socket: Socket, st: ClientState) => {
-    if (st.timer || !st.pending || !socket.connected) return;
+    // Without a hub the hello waits: attach() serves every pending one.
+    if (st.timer || !st.pending || !socket.connected || !hub) return;
     const wait = Math.max(st.lastAnswerAt + HELLO_MIN_INTERVAL_MS - Date.now(), stillSending(socket) ? 100 : 0);
     if (wait > 0) {
       st.timer = setTimeout(() => { st.timer = null; serveHello(socket, st); }, wait);
@@ -125,7 +130,7 @@ export function startGateway(server: http.Server, hub: WallHub, opts: GatewayOpt
     const m = st.pending;
     st.pending = null;
     st.lastAnswerAt = Date.now();
-    answer(socket, st, m);
+    answer(socket, st, m, hub);
   };
 
   io.on('connection', (socket) => {
@@ -142,7 +147,7 @@ export function startGateway(server: http.Server, hub: WallHub, opts: GatewayOpt
       serveHello(socket, st);
     });
     socket.conn.on('drain', () => {
-      if (st.lagging) sendSnapshot(socket, st);
+      if (st.lagging && hub) sendSnapshot(socket, st, hub);
     });
     socket.on('disconnect', () => {
       if (st.timer) clearTimeout(st.timer);
@@ -150,18 +155,26 @@ export function startGateway(server: http.Server, hub: WallHub, opts: GatewayOpt
     });
   });
 
-  const off = hub.onDelta((d: WallDelta) => {
-    for (const [socket, st] of clients) {
-      if (!st.ready || st.lagging) continue;
-      if (unsent(socket).packets > maxBuffered) {
-        st.lagging = true;
-        void socket.leave(LIVE);
+  let off: (() => void) | null = null;
+  const attach = (h: WallHub) => {
+    if (hub) throw new Error('the gateway has a hub already');
+    hub = h;
+    off = h.onDelta((d: WallDelta) => {
+      for (const [socket, st] of clients) {
+        if (!st.ready || st.lagging) continue;
+        if (unsent(socket).packets > maxBuffered) {
+          st.lagging = true;
+          void socket.leave(LIVE);
+        }
       }
-    }
-    io.to(LIVE).emit(WALL_EVENTS.delta, d);
-  });
+      io.to(LIVE).emit(WALL_EVENTS.delta, d);
+    });
+    for (const [socket, st] of clients) serveHello(socket, st);
+  };
+  if (initialHub) attach(initialHub);
 
   const tick = setInterval(() => {
+    if (!hub) return;
     const snap = hub.snapshot();
     const tick: Tick = { v: WALL_PROTOCOL_VERSION, at: Date.now(), seq: snap.seq, epoch: hub.epoch };
     io.emit(WALL_EVENTS.tick, tick);
@@ -171,9 +184,10 @@ export function startGateway(server: http.Server, hub: WallHub, opts: GatewayOpt
   return {
     io,
     clientCount: () => clients.size,
+    attach,
     async close() {
       clearInterval(tick);
-      off();
+      off?.();
       await io.close();
     },
   };
