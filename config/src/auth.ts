@@ -44,12 +44,12 @@ export const AuditAction = z.enum([
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
-/** One entry of the trail as the API shows it. */
+/** One entry of the trail as the API shows it (an action is shown as stored, even one a later build renamed). */
 export const AuditEntry = z.object({
   seq: z.number().int(),
   at: z.string(),
   actor: z.string(),
-  action: AuditAction,
+  action: z.string(),
   target: z.string().nullable(),
   ip: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),

@@ -6,7 +6,7 @@
  * lock, so entries from several web instances chain one after the other.
  */
 import crypto from 'node:crypto';
-import { AuditAction, type AuditEntry } from '@watchfloor/config/auth';
+import type { AuditAction, AuditEntry } from '@watchfloor/config/auth';
 import type { Queryable } from './db';
 
 /** The previous hash of the first entry. */
@@ -66,10 +66,7 @@ type Raw = { seq: string | number; at: Date | string; actor: string; action: str
 
 function toEntry(r: Raw): AuditEntry {
   return {
-    seq: Number(r.seq), at: new Date(r.at).toISOString(), actor: r.actor,
-    // Read as stored: an action this build does not know is still shown (and still hashed as written).
-    action: r.action as AuditAction,
-    target: r.target, ip: r.ip,
+    seq: Number(r.seq), at: new Date(r.at).toISOString(), actor: r.actor, action: r.action, target: r.target, ip: r.ip,
     details: typeof r.details === 'string' ? (JSON.parse(r.details) as Record<string, unknown>) : r.details,
     prevHash: r.prev_hash, hash: r.hash,
   };
