@@ -17,6 +17,7 @@ import { startRuntime, type Runtime } from '@watchfloor/ingest/runtime';
 import { startSimulator, type Simulator } from '@watchfloor/ingest/simulator/simulator';
 import { createLogger, lineLog } from '@watchfloor/ingest/log';
 import { deltaLatency, socketClientsGauge } from '@watchfloor/ingest/metrics';
+import { bootstrapAccounts } from '@watchfloor/ingest/auth/bootstrap';
 import { registerApi } from './src/server/api/api';
 import type { ApiContext } from './src/server/api/context';
 import { authorised, installErrorHandling, sendError, type Role } from './src/server/api/http';
@@ -52,6 +53,8 @@ const fastifyLogger: FastifyBaseLogger = logger;
 const app = Fastify({
   loggerInstance: fastifyLogger,
   disableRequestLogging: true,
+  // Behind a reverse proxy: the client's address (sign-in back-off) and scheme (Secure cookies).
+  trustProxy: settings.TRUST_PROXY,
   // A path that cannot be decoded: the caller's right to the route is settled first (401), then 400.
   frameworkErrors: (err, req, reply) => {
     const role = roleOfPath(req.url);
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
   for (const d of devDefaultsInUse(settings)) log(`[web] development default in use: ${d} (set it in the environment for production)`);
 
   runtime = await startRuntime(settings, { consume: settings.ingestInWeb, log });
+  await bootstrapAccounts(runtime.db, settings, log);
   const wallHub = await startWallHub({ db: runtime.db, region: runtime.region, tz: settings.TZ_CENTER, deltas: timed(runtime.deltas), log });
   hub = wallHub;
   gw.attach(wallHub);

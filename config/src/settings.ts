@@ -14,6 +14,8 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const DEV_INGEST_TOKEN = 'dev-ingest-token';
 export const DEV_WALL_TOKEN = 'dev-wall-token';
 export const DEV_ADMIN_TOKEN = 'dev-admin-token';
+/** The embedded default's first admin when ADMIN_PASSWORD is not set (printed at start while it stands). */
+export const DEV_ADMIN_PASSWORD = 'dev-admin-password';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
@@ -69,6 +71,24 @@ const Env = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** Bearer token for GET /metrics; unset: the admin token. */
   METRICS_TOKEN: z.string().min(8).optional(),
+  /** Sign-in: the first admin, created at start when no user exists yet (embedded default: a printed development password). */
+  ADMIN_USER: z.string().min(2).max(64).default('admin'),
+  ADMIN_PASSWORD: z.string().min(10).optional(),
+  /** A session ends after this long without a request… */
+  SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(1800),
+  /** …and this long after sign-in whatever happens (one duty shift). */
+  SESSION_MAX_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(12 * 3600),
+  /** `Secure` on the session cookie: `auto` when the request came over TLS (see TRUST_PROXY behind a terminator). */
+  COOKIE_SECURE: z.enum(['auto', '0', '1', 'true', 'false']).default('auto').transform((v) => (v === 'auto' ? 'auto' as const : v === '1' || v === 'true')),
+  /** Behind a reverse proxy: take the client address and scheme from X-Forwarded-For / -Proto. */
+  TRUST_PROXY: flag.default(false),
+  /** Failed sign-ins for one username before it is locked; the lock doubles with each failure past it. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  /** …and from one client address (a duty room shares one), whatever the usernames. */
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(1000).default(20),
+  LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** Sign-in attempts per client address per minute, whatever their outcome; past it a 429. */
+  LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(30),
   /** Origins a browser may open the live socket from, besides the server's own (`scheme://host:port`, comma-separated). */
   ALLOWED_ORIGINS: list.default([]),
 });
@@ -104,4 +124,10 @@ export function devDefaultsInUse(s: Settings): string[] {
   if (s.WALL_TOKEN === DEV_WALL_TOKEN) out.push(`WALL_TOKEN=${DEV_WALL_TOKEN}`);
   if (s.ADMIN_TOKEN === DEV_ADMIN_TOKEN) out.push(`ADMIN_TOKEN=${DEV_ADMIN_TOKEN}`);
   return out;
+}
+
+/** The first admin's password when none was given: only the embedded default has one. */
+export function bootstrapAdminPassword(s: Settings): { password: string; dev: boolean } | null {
+  if (s.ADMIN_PASSWORD) return { password: s.ADMIN_PASSWORD, dev: false };
+  return s.embeddedDb ? { password: DEV_ADMIN_PASSWORD, dev: true } : null;
 }

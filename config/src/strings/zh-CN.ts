@@ -76,6 +76,25 @@ export const zhCN = {
     heatLabel: (source: 'calls' | 'alerts' | 'cases', window: '1h' | '24h' | '7d') =>
       source === 'cases' ? '在办案件' : source === 'alerts' ? '近24小时视频告警' : `近${window === '1h' ? '1小时' : window === '24h' ? '24小时' : '7天'}接警`,
   },
+  login: {
+    title: '值班人员登录',
+    username: '用户名',
+    password: '密码',
+    submit: '登录',
+    submitting: '正在登录…',
+    invalid: '用户名或密码错误',
+    locked: (seconds: number | null) => (seconds ? `登录失败次数过多，请 ${Math.ceil(seconds / 60)} 分钟后再试` : '登录失败次数过多，请稍后再试'),
+    rateLimited: '登录过于频繁，请稍后再试',
+    failed: '登录失败，请稍后重试',
+  },
+  console: {
+    title: '调度台',
+    signedInAs: (name: string, role: string) => `当前用户：${name}（${role}）`,
+    comingNext: '调度台正在建设中，下一版本将提供警情队列、地图派警与预警处置。',
+    signOut: '退出登录',
+    checking: '正在确认登录状态…',
+    role: { dispatcher: '调度员', analyst: '研判分析', admin: '管理员' },
+  },
 };
 
 export type Strings = typeof zhCN;

@@ -14,6 +14,10 @@ import { ingestRoute } from './ingest-route';
 import { regionRoute } from './region-route';
 import { statsRoute } from './stats-route';
 import { warningsRoutes } from './warnings-route';
+import { auditRoutes } from './audit-route';
+import { sessionRoutes } from './session-route';
+import { usersRoutes } from './users-route';
+import { registerSessions } from '../auth/sessions-plugin';
 
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
@@ -50,6 +54,11 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
   await app.register(async (api) => {
     const byUrl = collectMethods(api);
     await api.register(rateLimit, { global: false });
+    // Before the routes: their role checks read the session these hooks load.
+    await registerSessions(api, ctx);
+    sessionRoutes(api, ctx);
+    usersRoutes(api, ctx);
+    auditRoutes(api, ctx);
     healthRoute(api, ctx);
     statsRoute(api, ctx);
     regionRoute(api, ctx);

@@ -6,6 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ApiErrorBody, errorCode as codeOf } from '@watchfloor/config/api';
 import type { Settings } from '@watchfloor/config/settings';
+import { ADMINS, READERS, type Principal, type UserRole } from '@watchfloor/config/auth';
 import { bearerToken, queryToken, tokenIn } from '@watchfloor/ingest/http/tokens';
 import { redactPhones } from '@watchfloor/ingest/pipeline/redact';
 
@@ -27,8 +28,19 @@ export function sendError(reply: FastifyReply, status: number, message: string, 
   return reply.code(status).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(errorBody(status, message, code));
 }
 
-/** Who may call a route. `read`: the wall or admin token; `admin`: the admin token; `ingest`: INGEST_TOKEN; `metrics`: METRICS_TOKEN (default the admin token). */
+/**
+ * What a token stands for. `read`: the wall or admin token; `admin`: the admin token; `ingest`:
+ * INGEST_TOKEN; `metrics`: METRICS_TOKEN (default the admin token). Routes may name one of
+ * these or, since people sign in, the list of principals that may call them.
+ */
 export type Role = 'read' | 'admin' | 'ingest' | 'metrics';
+
+/** Who may call a route: a token role (as before sessions) or the principals allowed. */
+export type Allowed = Role | readonly Principal[];
+
+const PRINCIPALS_OF: Record<Role, readonly Principal[]> = { read: READERS, admin: ADMINS, ingest: ['ingest'], metrics: ['metrics'] };
+
+export const principalsOf = (who: Allowed): readonly Principal[] => (typeof who === 'string' ? PRINCIPALS_OF[who] : who);
 
 export function tokensFor(role: Role, s: Settings): string[] {
   switch (role) {
@@ -39,19 +51,57 @@ export function tokensFor(role: Role, s: Settings): string[] {
   }
 }
 
+/** The principals a token stands for (the admin token is the admin role; it may be the metrics token too). */
+function tokenPrincipals(token: string | null, s: Settings): Principal[] {
+  if (!token) return [];
+  const table: Array<[string, Principal]> = [[s.WALL_TOKEN, 'wall'], [s.ADMIN_TOKEN, 'admin'], [s.INGEST_TOKEN, 'ingest'], [s.metricsToken, 'metrics']];
+  // Every candidate is compared (constant time each), whichever matches.
+  return table.filter(([t]) => tokenIn(token, [t])).map(([, p]) => p);
+}
+
 /** Reads may carry `?token=` (the wall's own page); writes and scrapes take the header only. */
 export function requestToken(req: { headers: FastifyRequest['headers']; url: string }, role: Role): string | null {
   return bearerToken(req.headers) ?? (role === 'read' ? queryToken(req.url) : null);
 }
 
+/** Token-only check (paths refused before routing, health details). */
 export function authorised(req: { headers: FastifyRequest['headers']; url: string }, role: Role, s: Settings): boolean {
   return tokenIn(requestToken(req, role), tokensFor(role, s));
 }
 
-/** An onRequest hook: 401 before the body is read or anything else is looked at. */
-export function requireRole(role: Role, s: Settings) {
-  return async (req: FastifyRequest) => {
-    if (!authorised(req, role, s)) throw new HttpError(401, 'missing or wrong bearer token');
+/** Who called, once requireRole let them through: a service token, or a signed-in person. */
+export type Caller = { kind: 'token'; role: Principal; name: string } | { kind: 'session'; role: UserRole; name: string; userId: number };
+
+declare module 'fastify' {
+  interface FastifyRequest { caller?: Caller }
+}
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * An onRequest hook: who may call, settled before the body is read. A bearer token (or, for
+ * reads, `?token=`) is checked first, and a token that does not fit is 401 whatever else came
+ * along; otherwise the session's role decides (403 for a role the route does not allow), and
+ * a write with the session cookie must carry its CSRF token (403 without). Neither: 401.
+ */
+export function requireRole(who: Allowed, s: Settings) {
+  const allowed = principalsOf(who);
+  const queryAllowed = allowed.includes('wall');
+  return function checkRole(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
+    const token = bearerToken(req.headers) ?? (queryAllowed ? queryToken(req.url) : null);
+    if (token !== null) {
+      const role = tokenPrincipals(token, s).find((p) => allowed.includes(p));
+      if (!role) return done(new HttpError(401, 'missing or wrong bearer token'));
+      req.caller = { kind: 'token', role, name: role === 'admin' ? 'admin-token' : role };
+      return done();
+    }
+    const user = req.session?.user;
+    if (!user) return done(new HttpError(401, 'sign in, or send a bearer token'));
+    if (!allowed.includes(user.role)) return done(new HttpError(403, `the ${user.role} role may not do this`));
+    req.caller = { kind: 'session', role: user.role, name: user.name, userId: user.id };
+    if (SAFE.has(req.method)) return done();
+    // Cookie-authenticated writes: the page proves it is ours with the session's CSRF token.
+    this.csrfProtection(req, reply, () => done());
   };
 }
 
