@@ -192,23 +192,9 @@ export class RepeatDisputeRule implements Rule {
     if (!cfg.byPlace.enabled) return;
     const r2 = cfg.byPlace.radiusMetres ** 2;
     for (const c of fresh) {
-      let joined = false;
-      const cx = Math.floor(c.x / this.cellM);
-      const cy = Math.floor(c.y / this.cellM);
-      for (let dx = -1; dx <= 1; dx++) {
-        for (let dy = -1; dy <= 1; dy++) {
-          const ids = this.anchors.get(cellKeyOf(cx + dx, cy + dy));
-          if (!ids) continue;
-          for (const k of ids) {
-            const p = this.places.get(k);
-            if (p && dist2(p.anchor, c) <= r2) {
-              this.dirtyPlaces.add(k);
-              joined = true;
-            }
-          }
-        }
-      }
-      if (joined) continue;
+      const joined = this.openAnchorsNear(c, r2);
+      for (const k of joined) this.dirtyPlaces.add(k);
+      if (joined.length) continue;
       if (c.t < ctx.now) {
         this.foundLate(c, cfg, ctx.now);
         continue;
@@ -235,7 +221,7 @@ export class RepeatDisputeRule implements Rule {
     const r2 = cfg.byPlace.radiusMetres ** 2;
     for (const x of this.around(c, cfg, now).calls) {
       if (x.t < c.t || (x.t === c.t && x.id < c.id)) continue;
-      if (x !== c && this.nearOpenAnchor(x, r2)) continue;
+      if (x !== c && this.openAnchorsNear(x, r2).length > 0) continue;
       const { n, callers } = this.around(x, cfg, x.t);
       if (n >= cfg.byPlace.minCalls && callers >= cfg.byPlace.minDistinctCallers) {
         this.openPlace(x, x.t);
@@ -244,7 +230,9 @@ export class RepeatDisputeRule implements Rule {
     }
   }
 
-  private nearOpenAnchor(c: DCall, r2: number): boolean {
+  /** The open place clusters whose anchor lies within the radius of c. */
+  private openAnchorsNear(c: DCall, r2: number): string[] {
+    const out: string[] = [];
     const cx = Math.floor(c.x / this.cellM);
     const cy = Math.floor(c.y / this.cellM);
     for (let dx = -1; dx <= 1; dx++) {
@@ -253,11 +241,11 @@ export class RepeatDisputeRule implements Rule {
         if (!ids) continue;
         for (const k of ids) {
           const p = this.places.get(k);
-          if (p && dist2(p.anchor, c) <= r2) return true;
+          if (p && dist2(p.anchor, c) <= r2) out.push(k);
         }
       }
     }
-    return false;
+    return out;
   }
 
   private indexAnchor(c: DCall, add: boolean): void {
