@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startOfDay, toZonedIso, zonedParts } from '@watchfloor/config/time';
 import { splitSql } from '@watchfloor/ingest/store/sql-split';
-import { splitBody } from '@watchfloor/ingest/sources/http-body';
+import fc from 'fast-check';
+import { splitBody, splitBodyBytes } from '@watchfloor/ingest/sources/http-body';
 
 test('SQL splitter keeps dollar-quoted bodies, strings and comments intact', () => {
   const s = splitSql(`-- a comment; with semicolon
@@ -47,6 +48,32 @@ test('HTTP body: a broken document is one message (rejected as not JSON), never 
   assert.deepEqual(splitBody(broken), [{ value: broken, index: 0 }]);
   const deep = '['.repeat(100_000) + ']'.repeat(100_000);
   assert.equal(splitBody(deep).length, 1);
+});
+
+const noPause = async () => undefined;
+
+test('HTTP body as bytes: the same messages as splitBody, whatever the shape, valid or broken', async () => {
+  const cases = [
+    '', '  ', '[]', ' [ ] \n', '[{"a":1},{"a":2}]', '{"a":1}', '{"a":1}\n{bad\n{"a":3}\n', '[1, 2', '[1,]', '[,1]', '[1,,2]',
+    '[1] x', '[{"a":"],\\"[{,"},[2,[3]]]', '[{]},1]', '["中文，逗号", {"s":"a\\\\"}, 3]', JSON.stringify([{ a: 1 }, { a: 2 }], null, 2),
+    '['.repeat(1000) + ']'.repeat(1000), '[1,2,3,4,5,6,7]', '[1,2,3,4,5,6]',
+  ];
+  for (const body of cases) {
+    for (const per of [1, 2, 3, 1000]) {
+      assert.deepEqual(await splitBodyBytes(Buffer.from(body), noPause, per), splitBody(body), `${JSON.stringify(body)} in slices of ${per}`);
+    }
+  }
+  await fc.assert(fc.asyncProperty(fc.oneof(fc.json(), fc.array(fc.jsonValue()).map((a) => JSON.stringify(a)), fc.string()), fc.integer({ min: 1, max: 4 }), async (body, per) => {
+    assert.deepEqual(await splitBodyBytes(Buffer.from(body), noPause, per), splitBody(body));
+  }), { numRuns: 500 });
+});
+
+test('HTTP body as bytes: a big array is parsed a slice at a time, the event loop given back between slices', async () => {
+  const items = Array.from({ length: 5000 }, (_, i) => ({ id: `C${i}`, summary: '路口，"事故"' }));
+  let pauses = 0;
+  const m = await splitBodyBytes(Buffer.from(JSON.stringify(items)), async () => { pauses++; }, 1000);
+  assert.deepEqual(m, items.map((value, index) => ({ value, index })));
+  assert.equal(pauses, 4);
 });
 
 test('center-time arithmetic: start of day and zoned ISO in Asia/Shanghai', () => {
