@@ -17,12 +17,14 @@ async function main(): Promise<void> {
   if (settings.embeddedBus) {
     throw new Error('npm run ingest consumes Kafka: set KAFKA_BROKERS (the embedded mode runs ingest inside `npm start`)');
   }
+  // Bound before anything is consumed: a taken METRICS_PORT stops the start cleanly, not a
+  // process that has already joined the consumer group.
+  const metrics = await startMetricsServer(settings, logger);
+  log(`[ingest] metrics at ${metrics.address}/metrics`);
   const rt = await startRuntime(settings, { consume: true, log });
   // Not awaited: a standby instance waits here for the active rules instance to go away.
   rt.startRules().catch((err: Error) => log(`[rules] failed: ${err.message}`));
   log(`[ingest] consuming ${settings.KAFKA_BROKERS!.join(',')} as group ${settings.KAFKA_GROUP_ID} into ${rt.db.kind}/${rt.db.flavor}`);
-  const metrics = await startMetricsServer(settings, logger);
-  log(`[ingest] metrics at ${metrics.address}/metrics`);
   const report = setInterval(() => {
     const s = rt.pipeline.stats();
     log(`[ingest] stored ${s.accepted}, duplicates ${s.duplicates}, dead-lettered ${s.rejected}`);

@@ -112,6 +112,8 @@ describe('kafka ingest (shared broker)', () => {
     const env = {
       ...process.env, KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix2, KAFKA_GROUP_ID: `${prefix2}ingest`,
       DATABASE_URL: db2.url, PHONE_HASH_KEY: 'kafka-test-key-0123456789', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'wf-pair-')),
+      // Two processes on one host: each takes a free metrics port.
+      METRICS_PORT: '0',
     };
     const procs: ChildProcess[] = [];
     const logs: string[] = ['', ''];
