@@ -30,6 +30,14 @@ export interface FieldUnitsOptions {
   log?: (l: string) => void;
 }
 
+function parseOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 export function obeyDispatches(opts: FieldUnitsOptions): { stop(): void } {
   const log = opts.log ?? (() => undefined);
   const timers = new Set<NodeJS.Timeout>();
@@ -59,7 +67,7 @@ export function obeyDispatches(opts: FieldUnitsOptions): { stop(): void } {
   const unsubscribe = opts.bus.subscribe('dispatch.commands', async (_topic, values) => {
     // Returns at once: the bus awaits its handlers, and the pipeline shares this topic.
     for (const v of values) {
-      const cmd = DispatchCommand.safeParse(typeof v === 'string' ? JSON.parse(v) : v);
+      const cmd = DispatchCommand.safeParse(typeof v === 'string' ? parseOrNull(v) : v);
       if (!cmd.success || cmd.data.by === SIM_DISPATCHER) continue;
       obey(cmd.data).catch((err: Error) => log(`[sim] obeying ${cmd.data.id} failed: ${err.message}`));
     }
