@@ -15,6 +15,7 @@ import next from 'next';
 import { devDefaultsInUse, loadSettings } from '@watchfloor/config/settings';
 import { startRuntime, type Runtime } from '@watchfloor/ingest/runtime';
 import { startSimulator, type Simulator } from '@watchfloor/ingest/simulator/simulator';
+import { obeyDispatches } from '@watchfloor/ingest/simulator/field-units';
 import { createLogger, lineLog } from '@watchfloor/ingest/log';
 import { deltaLatency, socketClientsGauge } from '@watchfloor/ingest/metrics';
 import { bootstrapAccounts } from '@watchfloor/ingest/auth/bootstrap';
@@ -34,6 +35,7 @@ const webDir = path.dirname(fileURLToPath(import.meta.url));
 
 let runtime: Runtime | null = null;
 let simulator: Simulator | null = null;
+let fieldUnits: { stop(): void } | null = null;
 let hub: WallHub | null = null;
 let gateway: ReturnType<typeof startGateway> | null = null;
 let onWarningChanged: ((w: WarningRow) => void) | null = null;
@@ -128,6 +130,8 @@ async function main(): Promise<void> {
   if (settings.simulate) {
     simulator = startSimulator({ publisher: runtime.publisher, region: runtime.region, settings, log });
     log(`[web] simulator feeding ${runtime.region.meta.name} (seed ${settings.SIMULATE_SEED}, speed ×${settings.SIMULATE_SPEED})`);
+    // The simulated field obeys the console's dispatches (on the bus: embedded only).
+    if (runtime.bus) fieldUnits = obeyDispatches({ bus: runtime.bus, publisher: runtime.publisher, region: runtime.region, db: runtime.db, timeScale: settings.SIMULATE_FIELD_SCALE, log });
   }
   // The rules start after the back-fill is stored, so it counts as their history.
   void (async () => {
@@ -152,6 +156,7 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   void app.close();
   app.server.closeAllConnections();
+  fieldUnits?.stop();
   await simulator?.stop();
   await hub?.stop();
   await gateway?.close().catch(() => undefined);

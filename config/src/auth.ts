@@ -41,6 +41,7 @@ export const AuditAction = z.enum([
   'login.success', 'login.failure', 'login.locked', 'logout',
   'user.create', 'user.role', 'user.password', 'user.disable', 'user.enable', 'user.sessions_revoked',
   'warning.ack', 'warning.resolve',
+  'dispatch.assign', 'dispatch.reassign',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

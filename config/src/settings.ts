@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_MAX_EVENT_SKEW_SECONDS } from './contracts/rejections';
+import { DISPATCH_RULES } from './dispatch';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -28,6 +29,8 @@ const Env = z.object({
   SIMULATE: flag.optional(),
   /** Speed-up of simulated time against wall time; 1 is a live county. */
   SIMULATE_SPEED: z.coerce.number().positive().default(1),
+  /** The simulated field units' waits after a console dispatch (set off, travel, on scene) are divided by this. */
+  SIMULATE_FIELD_SCALE: z.coerce.number().positive().max(10_000).default(1),
   SIMULATE_SEED: z.coerce.number().int().default(610522),
   INGEST_TOKEN: z.string().min(8).default(DEV_INGEST_TOKEN),
   WALL_TOKEN: z.string().min(8).default(DEV_WALL_TOKEN),
@@ -60,6 +63,8 @@ const Env = z.object({
   /** Largest HTTP ingest body, bytes. */
   INGEST_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   /** The wall shows its 数据中断 banner after this long without word from the server. */
+  /** A unit whose last report is older than this is suggested as stale (default: config/src/dispatch.ts). */
+  UNIT_STALE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(DISPATCH_RULES.staleAfterSeconds),
   WALL_STALE_SECONDS: z.coerce.number().int().min(3).max(3600).default(15),
   /** …and also when the newest event it holds is older than this (the server answers, but no feed does). */
   WALL_NO_DATA_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),

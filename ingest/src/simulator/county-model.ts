@@ -17,6 +17,8 @@ import {
 import { exponential, pick, poisson, rngFor, weighted, type Rng } from './random';
 
 const HOUR = 3_600_000;
+/** Who the model's own dispatches come from (the field-unit obeyer leaves these alone: the model carries their reports). */
+export const SIM_DISPATCHER = '指挥中心';
 const MIN = 60_000;
 /** How far back a case created earlier may still change (longest trajectory incl. 回访). */
 const CASE_HORIZON_HOURS = 24 * 21;
@@ -166,7 +168,7 @@ export class CountyModel {
       t, event: { topic: 'unit.status', value: { unitId: unit.id, at: this.iso(t), status, incidentId: id, ...(pos ? { position: pos } : {}) } },
     });
     return [
-      { t: tDispatch, event: { topic: 'dispatch.commands', value: { id: `D-${id}`, incidentId: id, unitId: unit.id, by: '指挥中心', at: this.iso(tDispatch), instruction: '请立即前往处置' } } },
+      { t: tDispatch, event: { topic: 'dispatch.commands', value: { id: `D-${id}`, incidentId: id, unitId: unit.id, by: SIM_DISPATCHER, at: this.iso(tDispatch), instruction: '请立即前往处置' } } },
       unitEvent(tDispatch + 20_000, 'en_route', { lon: unit.lon, lat: unit.lat }),
       unitEvent(tScene, 'on_scene', { lon, lat }),
       unitEvent(tFree, 'available', { lon, lat }),
