@@ -93,6 +93,9 @@ const Env = z.object({
   ALLOWED_ORIGINS: list.default([]),
 });
 
+/** The schema itself, for what must list every setting (docs, the compose file's check). */
+export const SettingsSchema = Env;
+
 export type Settings = ReturnType<typeof loadSettings>;
 
 export function loadSettings(env: Record<string, string | undefined> = process.env) {
