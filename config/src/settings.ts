@@ -31,6 +31,7 @@ const Env = z.object({
   WALL_TOKEN: z.string().min(8).default(DEV_WALL_TOKEN).describe('Read-only token of the wall screens.'),
   ADMIN_TOKEN: z.string().min(8).default(DEV_ADMIN_TOKEN).describe('Admin token (also the `GET /metrics` token unless `METRICS_TOKEN` is set).'),
   PHONE_HASH_KEY: z.string().min(16).optional().describe('Keyed-hash secret for caller phones; required with `DATABASE_URL`; embedded, one is created and kept in `DATA_DIR`. Back it up: start-up stops when stored hashes exist and the key is missing.'),
+  DATABASE_READ_URL: z.string().url().optional().describe('A read replica of `DATABASE_URL` (streaming replication): the summary figures (`/api/stats/summary`) and the wall\'s periodic figures read from it. The wall\'s start-up snapshot stays on `DATABASE_URL`: a lagging replica would drop the lag window\'s events from it.'),
   DATABASE_URL: z.string().url().optional().describe('TimescaleDB or PostgreSQL ≥ 14 (`postgres://…`); unset: the embedded store in `DATA_DIR`.'),
   DB_FLAVOR: z.enum(['auto', 'timescale', 'postgres']).default('auto').describe('`auto` uses TimescaleDB when the server has it, the plain-PostgreSQL compatibility mode (`postgres`) otherwise.'),
   KAFKA_BROKERS: list.optional().describe('Comma-separated `host:port` list; unset: the in-process bus.'),
