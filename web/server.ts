@@ -117,7 +117,7 @@ async function main(): Promise<void> {
 
   runtime = await startRuntime(settings, { consume: settings.ingestInWeb, log });
   await bootstrapAccounts(runtime.db, settings, log);
-  const wallHub = await startWallHub({ db: runtime.db, region: runtime.region, tz: settings.TZ_CENTER, deltas: timed(runtime.deltas), log });
+  const wallHub = await startWallHub({ db: runtime.db, readDb: runtime.readDb, region: runtime.region, tz: settings.TZ_CENTER, deltas: timed(runtime.deltas), log });
   hub = wallHub;
   gw.attach(wallHub);
   const rt = runtime;

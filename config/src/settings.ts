@@ -22,81 +22,56 @@ const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 
 const Env = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
-  DATA_DIR: z.string().default('./data'),
-  /** Run the county simulator in this process; default: yes when embedded (no Kafka), no when deployed. */
-  SIMULATE: flag.optional(),
-  /** Speed-up of simulated time against wall time; 1 is a live county. */
-  SIMULATE_SPEED: z.coerce.number().positive().default(1),
-  /** The simulated field units' waits after a console dispatch (set off, travel, on scene) are divided by this. */
-  SIMULATE_FIELD_SCALE: z.coerce.number().positive().max(10_000).default(1),
-  SIMULATE_SEED: z.coerce.number().int().default(610522),
-  INGEST_TOKEN: z.string().min(8).default(DEV_INGEST_TOKEN),
-  WALL_TOKEN: z.string().min(8).default(DEV_WALL_TOKEN),
-  ADMIN_TOKEN: z.string().min(8).default(DEV_ADMIN_TOKEN),
-  /** Keyed-hash secret for caller phones; when absent one is created and kept in DATA_DIR. */
-  PHONE_HASH_KEY: z.string().min(16).optional(),
-  DATABASE_URL: z.string().url().optional(),
-  /** `auto` uses TimescaleDB when the server has it, the plain-PostgreSQL compatibility mode otherwise. */
-  DB_FLAVOR: z.enum(['auto', 'timescale', 'postgres']).default('auto'),
-  KAFKA_BROKERS: list.optional(),
-  KAFKA_CLIENT_ID: z.string().default('watchfloor'),
-  KAFKA_GROUP_ID: z.string().default('watchfloor-ingest'),
-  /** Prepended to every topic name, for clusters shared between deployments (and test runs). */
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
-  /** Run the ingest consumers inside the web process; default: yes when embedded, no when deployed. */
-  INGEST_IN_WEB: flag.optional(),
-  REGION_DIR: z.string().optional(),
-  /** Run the warning rules where events are consumed (one process must; see docs/operations.md). */
-  RULES: flag.default(true),
-  /** Folder of the rules' thresholds (reloaded on change); default config/rules. */
-  RULES_DIR: z.string().optional(),
-  /** How often the rules' clocks are swept when no event arrives. */
-  RULES_SWEEP_SECONDS: z.coerce.number().min(0.2).max(3600).default(5),
-  TZ_CENTER: z.string().default('Asia/Shanghai'),
-  /**
-   * How far an event time may lead the server clock before the event is refused (a device
-   * with a wrong clock would otherwise sit on top of the feed and fake the wall's data age).
-   */
-  MAX_EVENT_SKEW_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(DEFAULT_MAX_EVENT_SKEW_SECONDS),
-  /** Largest HTTP ingest body, bytes. */
-  INGEST_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
-  /** The wall shows its 数据中断 banner after this long without word from the server. */
-  /** A unit whose last report is older than this is suggested as stale (default: config/src/dispatch.ts). */
-  UNIT_STALE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(DISPATCH_RULES.staleAfterSeconds),
-  WALL_STALE_SECONDS: z.coerce.number().int().min(3).max(3600).default(15),
-  /** …and also when the newest event it holds is older than this (the server answers, but no feed does). */
-  WALL_NO_DATA_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  /** POSTs to /api/ingest/* allowed per token (or client address without one) in each window; past it a 429. */
-  INGEST_RATE_LIMIT: z.coerce.number().int().positive().default(30_000),
-  INGEST_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  /** Port of the stand-alone ingest process's GET /metrics (the web serves it on PORT). */
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
-  /** Bearer token for GET /metrics; unset: the admin token. */
-  METRICS_TOKEN: z.string().min(8).optional(),
-  /** Sign-in: the first admin, created at start when no user exists yet (embedded default: a printed development password). */
-  ADMIN_USER: z.string().min(2).max(64).default('admin'),
-  ADMIN_PASSWORD: z.string().min(10).optional(),
-  /** A session ends after this long without a request… */
-  SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(1800),
-  /** …and this long after sign-in whatever happens (one duty shift). */
-  SESSION_MAX_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(12 * 3600),
-  /** `Secure` on the session cookie: `auto` when the request came over TLS (see TRUST_PROXY behind a terminator). */
-  COOKIE_SECURE: z.enum(['auto', '0', '1', 'true', 'false']).default('auto').transform((v) => (v === 'auto' ? 'auto' as const : v === '1' || v === 'true')),
-  /** Behind a reverse proxy: take the client address and scheme from X-Forwarded-For / -Proto. */
-  TRUST_PROXY: flag.default(false),
-  /** Failed sign-ins for one username before it is locked; the lock doubles with each failure past it. */
-  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-  /** …and from one client address (a duty room shares one), whatever the usernames. */
-  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(1000).default(20),
-  LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
-  /** Sign-in attempts per client address per minute, whatever their outcome; past it a 429. */
-  LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(30),
-  /** Origins a browser may open the live socket from, besides the server's own (`scheme://host:port`, comma-separated). */
-  ALLOWED_ORIGINS: list.default([]),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('Port of the web server (API, live socket, wall).'),
+  HOST: z.string().default('0.0.0.0').describe('Address to listen on; the default is every interface (said at start); `127.0.0.1` keeps it to this machine.'),
+  DATA_DIR: z.string().default('./data').describe('The embedded store (`pgdata/`) and its keys; back it up (see Backup and restore).'),
+  SIMULATE: flag.optional().describe('Run the county simulator in this process; default: yes when embedded (no Kafka), no when deployed.'),
+  SIMULATE_SPEED: z.coerce.number().positive().default(1).describe('Speed-up of simulated time against wall time; 1 is a live county.'),
+  SIMULATE_FIELD_SCALE: z.coerce.number().positive().max(10_000).default(1).describe('The simulated field units obey console dispatches (set off, travel at their kind\'s speed, on scene, available); their waits are divided by this. Their reports carry the real clock\'s time.'),
+  SIMULATE_SEED: z.coerce.number().int().default(610522).describe('Seed of the simulator, so a run can be repeated.'),
+  INGEST_TOKEN: z.string().min(8).default(DEV_INGEST_TOKEN).describe('Bearer token for `POST /api/ingest/<topic>` (development default printed at start while it stands).'),
+  WALL_TOKEN: z.string().min(8).default(DEV_WALL_TOKEN).describe('Read-only token of the wall screens.'),
+  ADMIN_TOKEN: z.string().min(8).default(DEV_ADMIN_TOKEN).describe('Admin token (also the `GET /metrics` token unless `METRICS_TOKEN` is set).'),
+  PHONE_HASH_KEY: z.string().min(16).optional().describe('Keyed-hash secret for caller phones; required with `DATABASE_URL`; embedded, one is created and kept in `DATA_DIR`. Back it up: start-up stops when stored hashes exist and the key is missing.'),
+  DATABASE_READ_URL: z.string().url().optional().describe('A read replica of `DATABASE_URL` (streaming replication): the summary figures (`/api/stats/summary`) and the wall\'s periodic figures read from it. The wall\'s start-up snapshot stays on `DATABASE_URL`: a lagging replica would drop the lag window\'s events from it.'),
+  DATABASE_URL: z.string().url().optional().describe('TimescaleDB or PostgreSQL ≥ 14 (`postgres://…`); unset: the embedded store in `DATA_DIR`.'),
+  DB_FLAVOR: z.enum(['auto', 'timescale', 'postgres']).default('auto').describe('`auto` uses TimescaleDB when the server has it, the plain-PostgreSQL compatibility mode (`postgres`) otherwise.'),
+  KAFKA_BROKERS: list.optional().describe('Comma-separated `host:port` list; unset: the in-process bus.'),
+  KAFKA_CLIENT_ID: z.string().default('watchfloor').describe('Kafka client id of this process.'),
+  KAFKA_GROUP_ID: z.string().default('watchfloor-ingest').describe('Consumer group shared by every ingest instance (they split the partitions).'),
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default('').describe('Prepended to every topic name, for clusters shared between deployments (and test runs).'),
+  INGEST_IN_WEB: flag.optional().describe('Run the ingest consumers inside the web process; default: yes when embedded, no when deployed.'),
+  REGION_DIR: z.string().optional().describe('Folder of the region files; default `config/regions/tongguan`.'),
+  RULES: flag.default(true).describe('Run the warning rules where events are consumed (one process must; see Warning rules).'),
+  RULES_DIR: z.string().optional().describe('Folder of the rules\' thresholds (reloaded on change); default `config/rules`.'),
+  RULES_SWEEP_SECONDS: z.coerce.number().min(0.2).max(3600).default(5).describe('How often the rules\' clocks are swept when no event arrives.'),
+  TZ_CENTER: z.string().default('Asia/Shanghai').describe('The center\'s time zone ("today", daily buckets).'),
+  MAX_EVENT_SKEW_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(DEFAULT_MAX_EVENT_SKEW_SECONDS).describe('How far an event time may lead the server clock before the event is refused (dead letter, code `future`): a device with a wrong clock would otherwise sit on top of the feed and fake the wall\'s data age. With `SIMULATE_SPEED` > 1 raise it to match.'),
+  INGEST_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024).describe('Largest HTTP ingest body, bytes (413 past it).'),
+  UNIT_STALE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(DISPATCH_RULES.staleAfterSeconds).describe('A unit whose last report is older than this is suggested as stale, after the fresh ones (`GET /api/incidents/<id>/suggestions`).'),
+  WALL_STALE_SECONDS: z.coerce.number().int().min(3).max(3600).default(15).describe('The wall shows its 数据中断 banner after this long without word from the server…'),
+  WALL_NO_DATA_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900).describe('…and also when the newest event it holds is older than this (the server answers, but no feed does).'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('`debug`, `info`, `warn` or `error` (JSON logs on stdout).'),
+  INGEST_RATE_LIMIT: z.coerce.number().int().positive().default(30_000).describe('POSTs to `/api/ingest/*` allowed per token (or client address without one) in each window; past it a 429.'),
+  INGEST_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60).describe('The window of `INGEST_RATE_LIMIT`.'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464).describe('Port of the stand-alone ingest process\'s `GET /metrics` (the web serves it on `PORT`).'),
+  METRICS_TOKEN: z.string().min(8).optional().describe('Bearer token for `GET /metrics`; unset: the admin token.'),
+  ADMIN_USER: z.string().min(2).max(64).default('admin').describe('Sign-in: the first admin, created at start when no user exists yet.'),
+  ADMIN_PASSWORD: z.string().min(10).optional().describe('The first admin\'s password; with `DATABASE_URL` and none set, no first admin is created; embedded without it: the development password `dev-admin-password`, printed at start while it stands.'),
+  SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(1800).describe('A session ends after this long without a request…'),
+  SESSION_MAX_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(12 * 3600).describe('…and this long after sign-in whatever happens (one duty shift).'),
+  COOKIE_SECURE: z.enum(['auto', '0', '1', 'true', 'false']).default('auto').transform((v) => (v === 'auto' ? 'auto' as const : v === '1' || v === 'true')).describe('`Secure` on the session cookie: `auto` when the request came over TLS (set `TRUST_PROXY` behind a terminator), `1` always, `0` never.'),
+  TRUST_PROXY: flag.default(false).describe('Behind a reverse proxy: take the client address and scheme from `X-Forwarded-For` / `-Proto`.'),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5).describe('Failed sign-ins for one username before it is locked; the lock doubles with each failure past it (at most a day).'),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(1000).default(20).describe('…and from one client address (a duty room shares one), whatever the usernames.'),
+  LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900).describe('The first lock\'s length.'),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(30).describe('Sign-in attempts per client address per minute, whatever their outcome; past it a 429.'),
+  ALLOWED_ORIGINS: list.default([]).describe('Origins a browser may open the live socket from, besides the server\'s own (`scheme://host:port`, comma-separated).'),
+  NEXT_PUBLIC_TILE_URL: z.string().optional().describe('Optional raster tile URL (intranet) drawn under the region\'s layers; read when the web is built, not at start.'),
 });
+
+/** The schema itself, for what must list every setting (docs, the compose file's check). */
+export const SettingsSchema = Env;
 
 export type Settings = ReturnType<typeof loadSettings>;
 

@@ -24,7 +24,8 @@ import { setReferenceKey } from '@watchfloor/config/privacy';
 import { busPublisher, busSource } from './sources/bus-source';
 import { consumerLag, kafkaSource } from './sources/kafka-source';
 import type { EventSource, Publisher } from './sources/source';
-import type { Db } from './store/db';
+import type { Db, Queryable } from './store/db';
+import { openPg } from './store/pg-db';
 import { scheduleMaintenance } from './store/maintenance';
 import { openStore } from './store/open';
 import { lastEventTimes } from './store/queries/health';
@@ -35,6 +36,8 @@ import { consumerLagGauge, measured } from './metrics';
 export interface Runtime {
   settings: Settings;
   db: Db;
+  /** Where read models that tolerate replication lag read: DATABASE_READ_URL's replica, or db. */
+  readDb: Queryable;
   region: Region;
   pipeline: Pipeline;
   publisher: Publisher;
@@ -85,6 +88,8 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
   // Its own key, derived: a display reference must not be a caller hash under another name.
   setReferenceKey(crypto.createHmac('sha256', phoneKey).update('watchfloor display reference').digest('hex'));
   const stopMaintenance = scheduleMaintenance(db, 60_000, log);
+  // Not migrated: a replica is read-only and follows the primary's schema.
+  const replica = settings.DATABASE_READ_URL && !settings.embeddedDb ? await openPg(settings.DATABASE_READ_URL, settings.DB_FLAVOR, 4) : null;
 
   let bus: InProcessBus | null = null;
   let kafka: Kafka | null = null;
@@ -185,7 +190,7 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
     return service;
   }
   const rt: Runtime = {
-    settings, db, region, pipeline, publisher, deltas, bus, kafka, health,
+    settings, db, readDb: replica ?? db, region, pipeline, publisher, deltas, bus, kafka, health,
     warnings: null,
     startRules() {
       rules ??= (opts.consume && settings.RULES ? startRulesHere() : Promise.resolve(null)).then((w) => {
@@ -203,6 +208,7 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
       await publisher.close().catch(() => undefined);
       if (bus) await bus.idle();
       await db.close();
+      await replica?.close();
     },
   };
   return rt;

@@ -18,6 +18,6 @@ export function statsRoute(app: FastifyInstance, ctx: ApiContext): void {
     const from = req.query.from ?? startOfDay(now, rt.settings.TZ_CENTER);
     const to = req.query.to ?? now;
     if (!(from < to)) throw new HttpError(400, 'from must be before to');
-    return reply.header('cache-control', 'no-store').send(await summary(rt.db, { from, to }));
+    return reply.header('cache-control', 'no-store').send(await summary(rt.readDb, { from, to }));
   });
 }

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import type { Region } from '@watchfloor/config/region';
 import { apply, prune, type WallDelta, type WallDeltaBody, type WallState, type WallWarning } from '@watchfloor/config/wall';
-import type { Db } from '@watchfloor/ingest/store/db';
+import type { Db, Queryable } from '@watchfloor/ingest/store/db';
 import { newestEventTime, wallCameras, wallFigures, wallIncidents, wallOpenCases, wallUnits } from '@watchfloor/ingest/store/queries/wall';
 import { listWarnings, type WarningRow } from '@watchfloor/ingest/store/warnings';
 import type { DeltaSink } from '@watchfloor/ingest/live/delta-sink';
@@ -42,7 +42,7 @@ export async function loadWallState(db: Db, region: Region, tz: string, epoch: s
 }
 
 export async function startWallHub(opts: {
-  db: Db; region: Region; tz: string; deltas: DeltaSink; log: (l: string) => void; logSize?: number; figuresEveryMs?: number;
+  db: Db; /** Figures may lag a little: a read replica is fine for them. */ readDb?: Queryable; region: Region; tz: string; deltas: DeltaSink; log: (l: string) => void; logSize?: number; figuresEveryMs?: number;
 }): Promise<WallHub> {
   const epoch = crypto.randomBytes(6).toString('hex');
   const listeners = new Set<DeltaListener>();
@@ -75,7 +75,7 @@ export async function startWallHub(opts: {
   const refreshFigures = () => {
     if (refreshing) return;
     refreshing = true;
-    wallFigures(opts.db, new Date(), opts.tz, opts.region.cameras.length)
+    wallFigures(opts.readDb ?? opts.db, new Date(), opts.tz, opts.region.cameras.length)
       .then((figures) => emit({ type: 'figures', figures }))
       .catch((err: Error) => opts.log(`[wall] figures refresh failed: ${err.message}`))
       .finally(() => { refreshing = false; });
