@@ -67,8 +67,39 @@ describe('the wall in a browser', () => {
     await page.getByTestId('warnings').waitFor();
     assert.match((await page.getByTestId('data-age').textContent()) ?? '', /数据更新/);
     assert.equal(await page.getByTestId('stale-banner').count(), 0);
-    await waitFor('feed filled', async () => page.locator('[data-testid=feed] [data-call-id]').count(), (n) => n === 12, PAGE_CHANGE_MS, 200);
+    await waitFor('feed filled', async () => page.locator('[data-testid=feed] [data-call-id]').count(), (n) => n === 8, PAGE_CHANGE_MS, 200);
     await saveScreenshot(page, 'wall-1920x1080');
+  });
+
+  test('legible from the back of the room: no text below 18 px at 1920×1080, list rows ≥ 20 px, headline numerals ≥ 48 px in tabular figures', async () => {
+    const r = await page.evaluate(() => {
+      const small: string[] = [];
+      const rows: string[] = [];
+      let texts = 0;
+      const walker = document.createTreeWalker(document.querySelector('[data-testid=wall]')!, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        const text = (n.textContent ?? '').trim();
+        if (!el || !text) continue;
+        const box = el.getBoundingClientRect();
+        const cs = getComputedStyle(el);
+        if (box.width === 0 || box.height === 0 || cs.visibility === 'hidden' || box.right <= 0 || box.bottom <= 0 || box.left >= innerWidth || box.top >= innerHeight) continue;
+        texts++;
+        const px = parseFloat(cs.fontSize);
+        if (px < 18) small.push(`${px}px ${el.tagName.toLowerCase()}.${el.className} "${text.slice(0, 20)}"`);
+        if (el.closest('li') && px < 20) rows.push(`${px}px ${el.tagName.toLowerCase()}.${el.className} "${text.slice(0, 20)}"`);
+      }
+      const headlines = [...document.querySelectorAll('.kpi .num')].map((e) => ({ id: e.getAttribute('data-testid'), px: parseFloat(getComputedStyle(e).fontSize), tnum: getComputedStyle(e).fontVariantNumeric }));
+      return { small, rows, texts, headlines };
+    });
+    assert.ok(r.texts > 40, `only ${r.texts} text elements found`);
+    assert.deepEqual(r.small, [], `text below 18 px:\n${r.small.join('\n')}`);
+    assert.deepEqual(r.rows, [], `list rows below 20 px:\n${r.rows.join('\n')}`);
+    assert.ok(r.headlines.length >= 3, JSON.stringify(r.headlines));
+    for (const h of r.headlines) {
+      assert.ok(h.px >= 48, `headline ${h.id} is ${h.px} px`);
+      assert.match(h.tnum, /tabular-nums/, `headline ${h.id}`);
+    }
   });
 
   test('a call posted to the ingest API appears in the feed and on the map', async () => {
