@@ -19,6 +19,7 @@ import { waitFor } from '../support/wait';
 const WALL = 'browser-test-wall-token';
 const INGEST = 'browser-test-ingest-token';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-browser-'));
+let oldestCallAt = 0;
 const env = { DATA_DIR: dataDir, SIMULATE: '0', WALL_TOKEN: WALL, INGEST_TOKEN: INGEST, WALL_STALE_SECONDS: '8' };
 
 async function post(s: RunningServer, topic: string, items: unknown[]) {
@@ -41,6 +42,7 @@ describe('the wall in a browser', () => {
     const now = Date.now();
     const dayStart = startOfDay(new Date(now), 'Asia/Shanghai').getTime();
     const today = (k: number) => new Date(now - ((now - dayStart) * k) / 14).toISOString();
+    oldestCallAt = Date.parse(today(12));
     await post(server, 'police.calls', Array.from({ length: 12 }, (_, i) => call({ receivedAt: today(i + 1), category: i % 3 ? 'traffic' : 'help' })));
     await post(server, 'camera.alerts', [alert({ occurredAt: new Date(now - 1000).toISOString() })]);
     await post(server, 'case.status', [caseChange({ changedAt: today(13), risk: 'red' })]);
@@ -67,7 +69,7 @@ describe('the wall in a browser', () => {
     await page.getByTestId('warnings').waitFor();
     assert.match((await page.getByTestId('data-age').textContent()) ?? '', /数据更新/);
     assert.equal(await page.getByTestId('stale-banner').count(), 0);
-    await waitFor('feed filled', async () => page.locator('[data-testid=feed] [data-call-id]').count(), (n) => n === 8, PAGE_CHANGE_MS, 200);
+    await waitFor('feed filled', async () => page.locator('[data-testid=feed] [data-call-id]').count(), (n) => n === 6, PAGE_CHANGE_MS, 200);
     await saveScreenshot(page, 'wall-1920x1080');
   });
 
@@ -100,6 +102,33 @@ describe('the wall in a browser', () => {
       assert.ok(h.px >= 48, `headline ${h.id} is ${h.px} px`);
       assert.match(h.tnum, /tabular-nums/, `headline ${h.id}`);
     }
+  });
+
+  test('every figure says its window, the chart its units, and no developer words are on the wall', async () => {
+    const texts = await page.evaluate(() => {
+      const root = document.querySelector('[data-testid=wall]')!;
+      const out = [root.textContent ?? ''];
+      for (const e of root.querySelectorAll('[title],[aria-label]')) out.push(e.getAttribute('title') ?? '', e.getAttribute('aria-label') ?? '');
+      return out;
+    });
+    const bad = texts.filter((t) => /config\/|\.json|null|undefined|NaN/.test(t));
+    assert.deepEqual(bad, []);
+    const all = texts.join(' ');
+    assert.match(all, /今日接警（0时起）/);
+    assert.match(all, /警力调度（近24小时）/);
+  });
+
+  test('待派警 with its longest wait, 红色风险 and 在办纠纷 show the posted data', async () => {
+    // 12 calls posted, all received; the oldest (i = 11, k = 12) was received 12/14 of today ago.
+    const fig = async (id: string) => page.getByTestId(id).getAttribute('data-value');
+    await waitFor('awaiting dispatch', () => fig('kpi-awaiting-dispatch'), (v) => v === '12', PAGE_CHANGE_MS, 200);
+    assert.equal(await fig('kpi-red-cases'), '1');
+    assert.equal(await fig('kpi-cases-open'), '1');
+    const wait = Number(await page.getByTestId('longest-wait').getAttribute('data-ms'));
+    const now = Date.now();
+    const expected = now - oldestCallAt;
+    assert.ok(Math.abs(wait - expected) < 10_000, `longest wait ${wait} ms, expected about ${expected} ms`);
+    assert.match((await page.getByTestId('longest-wait').textContent()) ?? '', new RegExp(`最长等待 ${Math.floor(wait / 60_000)} 分钟`));
   });
 
   test('a call posted to the ingest API appears in the feed and on the map', async () => {
@@ -156,6 +185,19 @@ describe('the wall in a browser', () => {
       await saveScreenshot(big, 'wall-3840x2160');
     } finally {
       await big.context().close();
+    }
+  });
+
+  test('the wall renders at 3840×1080 (32:9) without overflow', async () => {
+    const wide = await newPage(browser, { width: 3840, height: 1080 });
+    try {
+      await wide.goto(`${server.url}/wall?token=${WALL}`);
+      await waitForWallReady(wide);
+      const scroll = await wide.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+      assert.deepEqual(scroll, [3840, 1080]);
+      await saveScreenshot(wide, 'wall-3840x1080');
+    } finally {
+      await wide.context().close();
     }
   });
 

@@ -13,7 +13,7 @@ import { hourMinute } from '../wall/zoned-format';
 import Panel from './Panel';
 
 // Whole rows legible from the back of the room (≥ 20 px): fewer, not smaller.
-const ROWS = 8;
+const ROWS = 6;
 const STEP_MS = 600;
 const MAX_QUEUE = 20;
 
