@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { PAGE_CHANGE_MS, canvasIsNonBlank, collectPageErrors, launchBrowser, newPage, saveScreenshot, trackExternalRequests, waitForWallReady } from '../support/browser';
+import { strings } from '@watchfloor/config/strings';
 import { startOfDay } from '@watchfloor/config/time';
 import { alert, call, caseChange } from '../support/events';
 import { startServer, type RunningServer } from '../support/server';
@@ -128,7 +129,7 @@ describe('the wall in a browser', () => {
     const now = Date.now();
     const expected = now - oldestCallAt;
     assert.ok(Math.abs(wait - expected) < 10_000, `longest wait ${wait} ms, expected about ${expected} ms`);
-    assert.match((await page.getByTestId('longest-wait').textContent()) ?? '', new RegExp(`最长等待 ${Math.floor(wait / 60_000)} 分钟`));
+    assert.equal(await page.getByTestId('longest-wait').textContent(), strings.panels.longestWait(Math.floor(wait / 60_000)));
   });
 
   test('a call posted to the ingest API appears in the feed and on the map', async () => {

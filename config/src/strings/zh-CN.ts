@@ -44,7 +44,7 @@ export const zhCN = {
     axisCalls: '起',
     duty: '值班要情',
     awaitingDispatch: '待派警',
-    longestWait: (minutes: number) => `最长等待 ${minutes} 分钟`,
+    longestWait: (minutes: number) => `最长等待 ${minutes < 60 ? `${minutes} 分钟` : `${Math.floor(minutes / 60)} 小时 ${minutes % 60} 分`}`,
     noneWaiting: '无等待',
     redCases: '红色风险',
     casesOpen: '在办纠纷',
