@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { PAGE_CHANGE_MS, canvasIsNonBlank, collectPageErrors, launchBrowser, newPage, saveScreenshot, trackExternalRequests, waitForWallReady } from '../support/browser';
+import { strings } from '@watchfloor/config/strings';
 import { startOfDay } from '@watchfloor/config/time';
 import { alert, call, caseChange } from '../support/events';
 import { startServer, type RunningServer } from '../support/server';
@@ -19,6 +20,7 @@ import { waitFor } from '../support/wait';
 const WALL = 'browser-test-wall-token';
 const INGEST = 'browser-test-ingest-token';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-browser-'));
+let oldestCallAt = 0;
 const env = { DATA_DIR: dataDir, SIMULATE: '0', WALL_TOKEN: WALL, INGEST_TOKEN: INGEST, WALL_STALE_SECONDS: '8' };
 
 async function post(s: RunningServer, topic: string, items: unknown[]) {
@@ -41,6 +43,7 @@ describe('the wall in a browser', () => {
     const now = Date.now();
     const dayStart = startOfDay(new Date(now), 'Asia/Shanghai').getTime();
     const today = (k: number) => new Date(now - ((now - dayStart) * k) / 14).toISOString();
+    oldestCallAt = Date.parse(today(12));
     await post(server, 'police.calls', Array.from({ length: 12 }, (_, i) => call({ receivedAt: today(i + 1), category: i % 3 ? 'traffic' : 'help' })));
     await post(server, 'camera.alerts', [alert({ occurredAt: new Date(now - 1000).toISOString() })]);
     await post(server, 'case.status', [caseChange({ changedAt: today(13), risk: 'red' })]);
@@ -67,8 +70,66 @@ describe('the wall in a browser', () => {
     await page.getByTestId('warnings').waitFor();
     assert.match((await page.getByTestId('data-age').textContent()) ?? '', /数据更新/);
     assert.equal(await page.getByTestId('stale-banner').count(), 0);
-    await waitFor('feed filled', async () => page.locator('[data-testid=feed] [data-call-id]').count(), (n) => n === 12, PAGE_CHANGE_MS, 200);
+    await waitFor('feed filled', async () => page.locator('[data-testid=feed] [data-call-id]').count(), (n) => n === 6, PAGE_CHANGE_MS, 200);
     await saveScreenshot(page, 'wall-1920x1080');
+  });
+
+  test('legible from the back of the room: no text below 18 px at 1920×1080, list rows ≥ 20 px, headline numerals ≥ 48 px in tabular figures', async () => {
+    const r = await page.evaluate(() => {
+      const small: string[] = [];
+      const rows: string[] = [];
+      let texts = 0;
+      const walker = document.createTreeWalker(document.querySelector('[data-testid=wall]')!, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        const text = (n.textContent ?? '').trim();
+        if (!el || !text) continue;
+        const box = el.getBoundingClientRect();
+        const cs = getComputedStyle(el);
+        if (box.width === 0 || box.height === 0 || cs.visibility === 'hidden' || box.right <= 0 || box.bottom <= 0 || box.left >= innerWidth || box.top >= innerHeight) continue;
+        texts++;
+        const px = parseFloat(cs.fontSize);
+        if (px < 18) small.push(`${px}px ${el.tagName.toLowerCase()}.${el.className} "${text.slice(0, 20)}"`);
+        if (el.closest('li') && px < 20) rows.push(`${px}px ${el.tagName.toLowerCase()}.${el.className} "${text.slice(0, 20)}"`);
+      }
+      const headlines = [...document.querySelectorAll('.kpi .num')].map((e) => ({ id: e.getAttribute('data-testid'), px: parseFloat(getComputedStyle(e).fontSize), tnum: getComputedStyle(e).fontVariantNumeric }));
+      return { small, rows, texts, headlines };
+    });
+    assert.ok(r.texts > 40, `only ${r.texts} text elements found`);
+    assert.deepEqual(r.small, [], `text below 18 px:\n${r.small.join('\n')}`);
+    assert.deepEqual(r.rows, [], `list rows below 20 px:\n${r.rows.join('\n')}`);
+    assert.ok(r.headlines.length >= 3, JSON.stringify(r.headlines));
+    for (const h of r.headlines) {
+      assert.ok(h.px >= 48, `headline ${h.id} is ${h.px} px`);
+      assert.match(h.tnum, /tabular-nums/, `headline ${h.id}`);
+    }
+  });
+
+  test('every figure says its window, the chart its units, and no developer words are on the wall', async () => {
+    const texts = await page.evaluate(() => {
+      const root = document.querySelector('[data-testid=wall]')!;
+      const out = [root.textContent ?? ''];
+      for (const e of root.querySelectorAll('[title],[aria-label]')) out.push(e.getAttribute('title') ?? '', e.getAttribute('aria-label') ?? '');
+      return out;
+    });
+    const bad = texts.filter((t) => /config\/|\.json|null|undefined|NaN/.test(t));
+    assert.deepEqual(bad, []);
+    const all = texts.join(' ');
+    assert.match(all, /今日接警（0时起）/);
+    assert.match(all, /警力调度（近24小时）/);
+  });
+
+  test('待派警 with its longest wait, 红色风险 and 在办纠纷 show the posted data', async () => {
+    // 12 calls posted, all received; the oldest (i = 11, k = 12) was received 12/14 of today ago.
+    const fig = async (id: string) => page.getByTestId(id).getAttribute('data-value');
+    await waitFor('awaiting dispatch', () => fig('kpi-awaiting-dispatch'), (v) => v === '12', PAGE_CHANGE_MS, 200);
+    assert.equal(await fig('kpi-red-cases'), '1');
+    assert.equal(await fig('kpi-cases-open'), '1');
+    const wait = Number(await page.getByTestId('longest-wait').getAttribute('data-ms'));
+    const now = Date.now();
+    const expected = now - oldestCallAt;
+    assert.ok(Math.abs(wait - expected) < 10_000, `longest wait ${wait} ms, expected about ${expected} ms`);
+    assert.equal(await page.getByTestId('longest-wait').textContent(), strings.panels.longestWait(Math.floor(wait / 60_000)));
   });
 
   test('a call posted to the ingest API appears in the feed and on the map', async () => {
@@ -125,6 +186,19 @@ describe('the wall in a browser', () => {
       await saveScreenshot(big, 'wall-3840x2160');
     } finally {
       await big.context().close();
+    }
+  });
+
+  test('the wall renders at 3840×1080 (32:9) without overflow', async () => {
+    const wide = await newPage(browser, { width: 3840, height: 1080 });
+    try {
+      await wide.goto(`${server.url}/wall?token=${WALL}`);
+      await waitForWallReady(wide);
+      const scroll = await wide.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+      assert.deepEqual(scroll, [3840, 1080]);
+      await saveScreenshot(wide, 'wall-3840x1080');
+    } finally {
+      await wide.context().close();
     }
   });
 

@@ -4,8 +4,11 @@ import { strings } from '@watchfloor/config/strings';
 import type { WallFigures } from '@watchfloor/config/wall';
 import Panel from './Panel';
 
+/** The largest categories only, at a size read from 8 m; the rest are in the console. */
+const SHOWN = 8;
+
 export default function Categories({ f }: { f: WallFigures }) {
-  const rows = CALL_CATEGORIES.map((c) => ({ c, n: f.byCategoryToday[c] ?? 0 })).sort((a, b) => b.n - a.n);
+  const rows = CALL_CATEGORIES.map((c) => ({ c, n: f.byCategoryToday[c] ?? 0 })).sort((a, b) => b.n - a.n).slice(0, SHOWN);
   const max = Math.max(1, ...rows.map((r) => r.n));
   return (
     <Panel title={strings.panels.categories}>

@@ -12,7 +12,8 @@ import { riskCss } from '../wall/theme';
 import { hourMinute } from '../wall/zoned-format';
 import Panel from './Panel';
 
-const ROWS = 12;
+// Whole rows legible from the back of the room (≥ 20 px): fewer, not smaller.
+const ROWS = 6;
 const STEP_MS = 600;
 const MAX_QUEUE = 20;
 

@@ -11,10 +11,10 @@ const HOURS = Array.from({ length: 24 }, (_, h) => `${h}`);
 export default function HourlyCalls({ f, width, pixelRatio }: { f: WallFigures; width: number; pixelRatio: number }) {
   const option = useMemo(() => ({
     animation: false,
-    grid: { left: 34, right: 8, top: 26, bottom: 22 },
-    legend: { data: [strings.panels.today, strings.panels.lastWeek], textStyle: { color: textDim }, top: 0, right: 0 },
-    xAxis: { type: 'category', data: HOURS, axisLabel: { color: textDim, interval: 3 }, axisLine: { lineStyle: { color: '#2a4a80' } } },
-    yAxis: { type: 'value', minInterval: 1, axisLabel: { color: textDim }, splitLine: { lineStyle: { color: 'rgba(60,100,170,0.25)' } } },
+    grid: { left: 40, right: 26, top: 40, bottom: 28 },
+    legend: { data: [strings.panels.today, strings.panels.lastWeek], textStyle: { color: textDim, fontSize: 18 }, top: 0, right: 0 },
+    xAxis: { type: 'category', data: HOURS, name: strings.panels.axisHour, nameGap: 4, nameTextStyle: { color: textDim, fontSize: 18 }, axisLabel: { color: textDim, interval: 3, fontSize: 18 }, axisLine: { lineStyle: { color: '#2a4a80' } } },
+    yAxis: { type: 'value', minInterval: 1, name: strings.panels.axisCalls, nameTextStyle: { color: textDim, fontSize: 18, align: 'right' }, axisLabel: { color: textDim, fontSize: 18 }, splitLine: { lineStyle: { color: 'rgba(60,100,170,0.25)' } } },
     series: [
       { name: strings.panels.today, type: 'bar', data: f.callsByHourToday, itemStyle: { color: accent }, barWidth: '55%' },
       { name: strings.panels.lastWeek, type: 'line', data: f.callsByHourLastWeek, symbol: 'none', lineStyle: { color: '#9db3d9', type: 'dashed' } },
@@ -22,7 +22,7 @@ export default function HourlyCalls({ f, width, pixelRatio }: { f: WallFigures; 
   }), [f.callsByHourToday, f.callsByHourLastWeek]);
   return (
     <Panel title={strings.panels.callsByHour}>
-      <EChart option={option} width={width} height={250} pixelRatio={pixelRatio} />
+      <EChart option={option} width={width} height={200} pixelRatio={pixelRatio} />
     </Panel>
   );
 }

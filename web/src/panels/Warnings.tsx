@@ -13,7 +13,7 @@ export default function Warnings({ warnings, tz }: { warnings: Record<string, Wa
     <Panel title={`${strings.panels.warnings}${list.length ? `（红 ${red} · 黄 ${list.length - red}）` : ''}`} definition={strings.definitions.warnings} testId="warnings">
       {list.length === 0 ? <div className="empty">{strings.panels.noWarnings}</div> : (
         <ul className="warnings">
-          {list.slice(0, 6).map((w) => (
+          {list.slice(0, 3).map((w) => (
             <li key={w.id} data-warning-id={w.id} data-rule={w.rule} data-colour={w.colour}>
               <span className="dot" style={{ background: riskCss(w.colour) }} />
               <span className="reason" title={w.reason}>{w.reason}</span>

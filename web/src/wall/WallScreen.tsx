@@ -11,6 +11,7 @@ import CallsToday from '../panels/CallsToday';
 import CaseFunnel from '../panels/CaseFunnel';
 import Categories from '../panels/Categories';
 import Dispatch from '../panels/Dispatch';
+import DutyFigures from '../panels/DutyFigures';
 import Feed from '../panels/Feed';
 import HourlyCalls from '../panels/HourlyCalls';
 import Rates from '../panels/Rates';
@@ -67,6 +68,7 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
               <Dispatch s={s} />
             </aside>
             <aside className="column right" style={{ width: SIDE_W }}>
+              <DutyFigures s={s} now={now} />
               <Rates s={s} />
               <CaseFunnel s={s} />
               <Warnings warnings={s.warnings} tz={tz} />

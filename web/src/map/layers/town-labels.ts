@@ -21,7 +21,7 @@ export const townLabelsLayer: WallLayerDef = {
       data,
       getPosition: (d) => d.position,
       getText: (d) => d.name,
-      getSize: 15 * ctx.scale,
+      getSize: 20 * ctx.scale,
       getColor: [220, 235, 255, 230],
       characterSet: 'auto',
       fontFamily: '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif',
