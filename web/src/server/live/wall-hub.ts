@@ -28,10 +28,16 @@ export interface WallHub {
 }
 
 export async function loadWallState(db: Db, region: Region, tz: string, epoch: string, now = new Date()): Promise<WallState> {
-  const [figures, incidents, cases, units, cameras, newest, active] = await Promise.all([
-    wallFigures(db, now, tz, region.cameras.length), wallIncidents(db, now), wallOpenCases(db), wallUnits(db), wallCameras(db, now), newestEventTime(db),
-    listWarnings(db, 'active', { from: null, to: null }),
-  ]);
+  // One snapshot of the database for every part: the figures and the incidents read apart can
+  // disagree about a batch committed between them, and the reducer would then count it never
+  // (held as an incident, missing from the figures) or twice.
+  const [figures, incidents, cases, units, cameras, newest, active] = await db.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    return Promise.all([
+      wallFigures(tx, now, tz, region.cameras.length), wallIncidents(tx, now), wallOpenCases(tx), wallUnits(tx), wallCameras(tx, now), newestEventTime(tx),
+      listWarnings(tx, 'active', { from: null, to: null }),
+    ]);
+  });
   const gridCalls: Record<string, number> = {};
   for (const c of incidents) if (c.gridId) gridCalls[c.gridId] = (gridCalls[c.gridId] ?? 0) + 1;
   return {
