@@ -8,8 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { io, type Socket } from 'socket.io-client';
-import { apply, type WallDelta, type WallState } from '@watchfloor/config/wall';
+import { watchWall, type WallWatcher } from '../support/wall-watcher';
 import { call, uid } from '../support/events';
 import { startServer, type RunningServer } from '../support/server';
 import { waitFor } from '../support/wait';
@@ -22,20 +21,15 @@ type ApiIncident = { id: string; status: string; assignedUnitId: string | null }
 
 describe('simulated field units obey a dispatch', () => {
   let server: RunningServer;
-  let client: Socket;
-  let state: WallState | null = null;
+  let wall: WallWatcher;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-dsim-'));
 
   before(async () => {
     server = await startServer({ DATA_DIR: dataDir, SIMULATE: '1', SIMULATE_FIELD_SCALE: '400', INGEST_TOKEN: INGEST, ADMIN_TOKEN: ADMIN, WALL_TOKEN: WALL });
-    client = io(server.url, { auth: { token: WALL }, query: { token: WALL }, transports: ['websocket'] });
-    client.on('connect', () => client.emit('hello', state ? { epoch: state.epoch, seq: state.seq } : {}));
-    client.on('snapshot', (s: WallState) => { state = s; });
-    client.on('delta', (d: WallDelta) => { if (state && d.seq === state.seq + 1) state = apply(state, d, 'Asia/Shanghai'); });
-    await waitFor('wall snapshot', async () => state, (s) => s !== null, 60_000);
+    wall = await watchWall(server.url, WALL, 60_000);
   });
   after(async () => {
-    client?.close();
+    wall?.close();
     await server?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -53,7 +47,7 @@ describe('simulated field units obey a dispatch', () => {
     assert.equal(r.status, 200, await r.clone().text());
     const get = async () => ((await (await fetch(`${server.url}/api/incidents`, { headers: admin })).json()) as ApiIncident[]).find((i) => i.id === c.id);
     await waitFor('on scene', async () => (await get())?.status, (s) => s === 'on_scene' || s === 'handled', 60_000, 200);
-    await waitFor('on scene on the wall', async () => state?.incidents.find((i) => i.t === t)?.state, (s) => s === 'on_scene' || s === 'handled', 20_000, 100);
+    await waitFor('on scene on the wall', async () => wall.state()?.incidents.find((i) => i.t === t)?.state, (s) => s === 'on_scene' || s === 'handled', 20_000, 100);
     await waitFor('handled', async () => (await get())?.status, (s) => s === 'handled', 60_000, 200);
   });
 });

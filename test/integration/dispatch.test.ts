@@ -8,8 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { io, type Socket } from 'socket.io-client';
-import { apply, type WallDelta, type WallState } from '@watchfloor/config/wall';
+import { watchWall, type WallWatcher } from '../support/wall-watcher';
 import { call, uid } from '../support/events';
 import { createTempDatabase } from '../support/postgres';
 import { tongguan } from '../support/region';
@@ -37,8 +36,7 @@ describe(`dispatch API (${label})`, () => {
   let db: Store | null = null;
   let server: RunningServer;
   let url = '';
-  let client: Socket;
-  let state: WallState | null = null;
+  let wall: WallWatcher;
   let duty: Signed;
   let duty2: Signed;
   let analyst: Signed;
@@ -88,14 +86,10 @@ describe(`dispatch API (${label})`, () => {
       assert.equal(r.status, 201, await r.text());
     }
     [duty, duty2, analyst] = [await signIn(DUTY), await signIn(DUTY2), await signIn(ANALYST)];
-    client = io(url, { auth: { token: WALL }, query: { token: WALL }, transports: ['websocket'] });
-    client.on('connect', () => client.emit('hello', state ? { epoch: state.epoch, seq: state.seq } : {}));
-    client.on('snapshot', (s: WallState) => { state = s; });
-    client.on('delta', (d: WallDelta) => { if (state && d.seq === state.seq + 1) state = apply(state, d, 'Asia/Shanghai'); });
-    await waitFor('wall snapshot', async () => state, (s) => s !== null, 20_000);
+    wall = await watchWall(url, WALL);
   });
   after(async () => {
-    client?.close();
+    wall?.close();
     await server?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(rulesDir, { recursive: true, force: true });
@@ -141,7 +135,7 @@ describe(`dispatch API (${label})`, () => {
     const again = (await (await fetch(`${url}/api/incidents/${c.id}/suggestions`, { headers: as(duty, false) })).json()) as Suggestion[];
     assert.ok(!again.some((s) => s.unitId === pick.unitId), 'a unit assigned is not suggested');
 
-    await waitFor('the assignment on the wall', async () => state?.incidents.find((i) => i.t === c.t)?.state, (s) => s === 'dispatched', 10_000, 100);
+    await waitFor('the assignment on the wall', async () => wall.state()?.incidents.find((i) => i.t === c.t)?.state, (s) => s === 'dispatched', 10_000, 100);
     const audit = (await (await fetch(`${url}/api/audit`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as Array<{ actor: string; action: string; target: string }>;
     assert.ok(audit.some((e) => e.action === 'dispatch.assign' && e.actor === DUTY.name && e.target === c.id));
   });

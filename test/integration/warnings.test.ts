@@ -8,8 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { io, type Socket } from 'socket.io-client';
-import { apply, type WallDelta, type WallState } from '@watchfloor/config/wall';
+import { watchWall, type WallWatcher } from '../support/wall-watcher';
 import { alert, call, caseChange, dispatch, someGrid, unitStatus } from '../support/events';
 import { rulesDirWith } from '../support/rules-dir';
 import { startServer, type RunningServer } from '../support/server';
@@ -23,21 +22,16 @@ type ApiWarning = { id: string; rule: string; colour: string; regionCode: string
 
 describe('warnings', () => {
   let server: RunningServer;
-  let client: Socket;
-  let state: WallState | null = null;
+  let wall: WallWatcher;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-warn-'));
   const rulesDir = rulesDirWith({ engine: { reorderSeconds: 1 } });
 
   before(async () => {
     server = await startServer({ DATA_DIR: dataDir, SIMULATE: '0', INGEST_TOKEN: INGEST, ADMIN_TOKEN: ADMIN, WALL_TOKEN: WALL, RULES_DIR: rulesDir, RULES_SWEEP_SECONDS: '0.5' });
-    client = io(server.url, { auth: { token: WALL }, query: { token: WALL }, transports: ['websocket'] });
-    client.on('connect', () => client.emit('hello', state ? { epoch: state.epoch, seq: state.seq } : {}));
-    client.on('snapshot', (s: WallState) => { state = s; });
-    client.on('delta', (d: WallDelta) => { if (state && d.seq === state.seq + 1) state = apply(state, d, 'Asia/Shanghai'); });
-    await waitFor('wall snapshot', async () => state, (s) => s !== null, 20_000);
+    wall = await watchWall(server.url, WALL);
   });
   after(async () => {
-    client?.close();
+    wall?.close();
     await server?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(rulesDir, { recursive: true, force: true });
@@ -60,7 +54,7 @@ describe('warnings', () => {
     assert.ok(w.evidence.includes(c.caseId));
     assert.ok(w.reason.length > 4);
     assert.doesNotMatch(w.reason, /1[3-9]\d{9}/, 'no phone number in a reason');
-    await waitFor('warning on the wall', async () => state?.warnings[w.id], (x) => x !== undefined, 10_000, 100);
+    await waitFor('warning on the wall', async () => wall.state()?.warnings[w.id], (x) => x !== undefined, 10_000, 100);
   });
 
   test('acknowledging needs the admin token; the wall token is refused', async () => {
@@ -76,14 +70,14 @@ describe('warnings', () => {
     assert.equal(body.acknowledgedBy, '值班长');
     assert.ok((await list('acknowledged')).some((x) => x.id === w!.id));
     assert.equal((await fetch(`${server.url}/api/warnings/nope/ack`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } })).status, 404);
-    await waitFor('acknowledged on the wall', async () => state?.warnings[w!.id]?.status, (s) => s === 'acknowledged', 10_000, 100);
+    await waitFor('acknowledged on the wall', async () => wall.state()?.warnings[w!.id]?.status, (s) => s === 'acknowledged', 10_000, 100);
   });
 
   test('resolving the case resolves its warning', async () => {
     const [w] = (await list('acknowledged')).filter((x) => x.rule === 'red_case');
     await post('case.status', [caseChange({ caseId: w!.evidence[0]!, gridId: w!.regionCode, changedAt: new Date().toISOString(), risk: 'red', status: 'resolved' })]);
     await waitFor('warning resolved', () => list('resolved'), (ws) => ws.some((x) => x.id === w!.id), 20_000, 250);
-    await waitFor('gone from the wall', async () => state?.warnings[w!.id], (x) => x === undefined, 10_000, 100);
+    await waitFor('gone from the wall', async () => wall.state()?.warnings[w!.id], (x) => x === undefined, 10_000, 100);
   });
 });
 
@@ -124,20 +118,14 @@ describe('ids that carry a name and a number', () => {
   const rulesDir = rulesDirWith({ engine: { reorderSeconds: 1 } });
   const RAW = '张三 13912345678';
   const leaks = (text: string) => text.includes('张三') || text.includes('13912345678');
-  const frames: string[] = [];
-  let live: Socket;
-  let state: WallState | null = null;
+  let wall: WallWatcher;
 
   before(async () => {
     server = await startServer({ DATA_DIR: dataDir, SIMULATE: '0', INGEST_TOKEN: INGEST, ADMIN_TOKEN: ADMIN, WALL_TOKEN: WALL, RULES_DIR: rulesDir, RULES_SWEEP_SECONDS: '0.5' });
-    live = io(server.url, { auth: { token: WALL }, query: { token: WALL }, transports: ['websocket'] });
-    live.on('connect', () => live.emit('hello', {}));
-    live.on('snapshot', (s: WallState) => { frames.push(JSON.stringify(s)); state = s; });
-    live.on('delta', (d: WallDelta) => { frames.push(JSON.stringify(d)); if (state && d.seq === state.seq + 1) state = apply(state, d, 'Asia/Shanghai'); });
-    await waitFor('wall snapshot', async () => state, (s) => s !== null, 20_000);
+    wall = await watchWall(server.url, WALL);
   });
   after(async () => {
-    live?.close();
+    wall?.close();
     await server?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(rulesDir, { recursive: true, force: true });
@@ -167,22 +155,22 @@ describe('ids that carry a name and a number', () => {
     // The dispatch and the unit name the call: on the wall they must still find it.
     assert.equal((await post('dispatch.commands', [dispatch({ incidentId: RAW, unitId: RAW, at: new Date(now - 5 * 60_000).toISOString() })])).status, 200);
     assert.equal((await post('unit.status', [unitStatus({ unitId: RAW, incidentId: RAW, status: 'on_scene', at: new Date(now - 60_000).toISOString() })])).status, 200);
-    await waitFor('the call on scene on the wall', async () => state?.incidents.find((c) => c.id === callRef)?.state, (s) => s === 'on_scene', 20_000, 100);
-    assert.ok(state!.units[Object.keys(state!.units).find((k) => state!.units[k]!.incidentId === callRef)!], 'the unit names the same call');
-    assert.ok(state!.alerts.some((a) => a.id.startsWith('告警#') && a.cameraId.startsWith('设备#')));
+    await waitFor('the call on scene on the wall', async () => wall.state()?.incidents.find((c) => c.id === callRef)?.state, (s) => s === 'on_scene', 20_000, 100);
+    assert.ok(wall.state()!.units[Object.keys(wall.state()!.units).find((k) => wall.state()!.units[k]!.incidentId === callRef)!], 'the unit names the same call');
+    assert.ok(wall.state()!.alerts.some((a) => a.id.startsWith('告警#') && a.cameraId.startsWith('设备#')));
 
     // A rejection that echoes an id (an unknown grid) and a fresh snapshot.
     const rej = await post('police.calls', [call({ id: 'C-ok-1', gridId: RAW })]);
     assert.ok(!leaks(rej.text), `rejection: ${rej.text}`);
-    const fresh = io(server.url, { auth: { token: WALL }, query: { token: WALL }, transports: ['websocket'], reconnection: false });
-    const snap = await new Promise<WallState>((resolve) => { fresh.on('snapshot', resolve); fresh.on('connect', () => fresh.emit('hello', {})); });
+    const fresh = await watchWall(server.url, WALL);
+    const snap = fresh.state()!;
     fresh.close();
     assert.ok(snap.incidents.some((c) => c.id === callRef && c.state === 'on_scene'));
     assert.ok(Object.values(snap.units).some((u) => u.incidentId === callRef));
     assert.ok(!leaks(JSON.stringify(snap)), 'snapshot');
 
-    assert.ok(frames.length > 2);
-    for (const f of frames) assert.ok(!leaks(f), `socket frame: ${f.slice(0, 400)}`);
+    assert.ok(wall.frames().length > 2);
+    for (const f of wall.frames()) assert.ok(!leaks(f), `socket frame: ${f.slice(0, 400)}`);
     assert.ok(!leaks(await listText()));
     assert.ok(!leaks(server.output()), 'server log');
   });
