@@ -34,6 +34,7 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
   const pending = new Map<number, { resolve(rows: unknown[]): void; reject(err: Error): void }>();
   let nextId = 0;
   let stopped: Error | null = null;
+  let closing: Promise<void> | null = null;
 
   const settle = (r: Reply) => {
     if (r.kind !== 'result' && r.kind !== 'error') return;
@@ -45,6 +46,7 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
     if (r.kind === 'result') p.resolve(r.rows);
     else p.reject(new EmbeddedStoreError(r.error));
   };
+  const closedError = () => new Error('embedded store is closed');
   const stop = (err: Error) => {
     stopped ??= err;
     for (const p of pending.values()) p.reject(stopped);
@@ -68,7 +70,8 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
   worker.on('message', settle);
   worker.on('error', (err) => stop(new Error(`embedded store worker failed: ${err.message}`)));
   const exited = new Promise<void>((resolve) => worker.once('exit', (code) => {
-    stop(new Error(`embedded store worker exited (code ${code})`));
+    // After close() asked it to, the worker's exit is the close itself, whichever lands first.
+    stop(closing ? closedError() : new Error(`embedded store worker exited (code ${code})`));
     resolve();
   }));
   worker.unref();
@@ -103,7 +106,6 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
   const outside = (body: Body): Promise<unknown[]> => new Promise((resolve, reject) => whenFree(() => { send(body).then(resolve, reject); }));
 
   let txSeq = 0;
-  let closing: Promise<void> | null = null;
 
   const query: Queryable['query'] = async <R extends object>(sql: string, params?: readonly unknown[]) => {
     const rows = await outside({ op: 'query', tx: null, sql, params: params ? [...params] : undefined });
@@ -158,7 +160,7 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
           // Queued behind everything already asked, so pending work finishes first.
           if (!stopped) await outside({ op: 'close' });
         } finally {
-          stop(new Error('embedded store is closed'));
+          stop(closedError());
           const timer = setTimeout(() => void worker.terminate(), 5_000);
           await exited;
           clearTimeout(timer);
