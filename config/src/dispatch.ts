@@ -4,7 +4,7 @@
  * position is too old to rank it as near, and the codes the dispatch API answers with.
  */
 import { z } from 'zod';
-import type { IncidentState, UnitStatusCode } from './contracts/codes';
+import { AlertType, CallCategory, CaseLevel, CaseStatusCode, IncidentState, Risk, UnitStatusCode } from './contracts/codes';
 import { UnitKind } from './region/schema';
 
 export const DispatchRules = z.object({
@@ -56,3 +56,121 @@ export function distanceM(a: { lon: number; lat: number }, b: { lon: number; lat
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The console's wire shapes (GET /api/incidents…, the assignment's answers). One definition for
+// the routes (their zod response schemas), the console page and the tests.
+
+const IsoTime = z.string();
+
+/** An incident as the API lists it. `assignedBy` is a username: null for the wall token. */
+export const IncidentView = z.object({
+  id: z.string(),
+  status: IncidentState,
+  priority: z.number().int(),
+  category: CallCategory,
+  gridId: z.string().nullable(),
+  lon: z.number(),
+  lat: z.number(),
+  assignedUnitId: z.string().nullable(),
+  assignedBy: z.string().nullable(),
+  version: z.number().int().min(0),
+  receivedAt: IsoTime,
+  dispatchedAt: IsoTime.nullable(),
+  enRouteAt: IsoTime.nullable(),
+  onSceneAt: IsoTime.nullable(),
+  handledAt: IsoTime.nullable(),
+  closedAt: IsoTime.nullable(),
+});
+export type IncidentView = z.infer<typeof IncidentView>;
+
+/** One ranked unit of GET /api/incidents/<id>/suggestions. */
+export const Suggestion = z.object({
+  unitId: z.string(),
+  kind: UnitKind.nullable(),
+  status: UnitStatusCode,
+  distanceM: z.number().int().min(0),
+  etaS: z.number().int().min(0),
+  stale: z.boolean(),
+  reason: SuggestionReason,
+  /** When the position was reported. */
+  positionAt: IsoTime,
+  /** Incidents the unit was sent to since the local midnight: its load today. */
+  loadToday: z.number().int().min(0),
+});
+export type Suggestion = z.infer<typeof Suggestion>;
+
+/** The 409 of an assignment: why, the incident as it stands, and who holds it. */
+export const AssignConflictBody = z.object({
+  error: z.object({ code: AssignConflict, message: z.string() }),
+  current: IncidentView,
+});
+export type AssignConflictBody = z.infer<typeof AssignConflictBody>;
+
+/** How far in space and time the card looks for what belongs with an incident (fusion). */
+export const FusionRules = z.object({
+  /** Camera alerts and dispute cases within this distance of the call… */
+  radiusM: z.number().positive(),
+  /** …alerts within this time either side of it… */
+  alertWindowMinutes: z.number().int().positive(),
+  /** …cases open, or changed within this many days before it. */
+  caseWithinDays: z.number().int().positive(),
+  /** Earlier calls from the same caller (keyed hash) or the same place, this many days back. */
+  earlierCallsDays: z.number().int().positive(),
+  /** "The same place": within this distance. */
+  samePlaceRadiusM: z.number().positive(),
+  /** At most this many of each list, nearest in time first. */
+  limit: z.number().int().positive(),
+});
+export type FusionRules = z.infer<typeof FusionRules>;
+
+export const FUSION_RULES: FusionRules = FusionRules.parse({
+  radiusM: 500, alertWindowMinutes: 120, caseWithinDays: 30, earlierCallsDays: 90, samePlaceRadiusM: 100, limit: 20,
+});
+
+export const TIMELINE_KINDS = ['received', 'assigned', 'unit_status', 'closed'] as const;
+export const TimelineKind = z.enum(TIMELINE_KINDS);
+
+/** GET /api/incidents/<id>: the incident's card for a dispatcher (phones masked; no clear number anywhere). */
+export const IncidentCard = z.object({
+  incident: IncidentView.extend({
+    /** The call summary with phone numbers masked. */
+    summary: z.string(),
+    /** 138****1234, or null without a number. */
+    callerMasked: z.string().nullable(),
+    address: z.string().nullable(),
+    townCode: z.string().nullable(),
+    villageCode: z.string().nullable(),
+  }),
+  /** What happened to it, oldest first. `by` is a username (console assignments), null from the field. */
+  timeline: z.array(z.object({
+    at: IsoTime, kind: TimelineKind, status: UnitStatusCode.nullable(), unitId: z.string().nullable(), by: z.string().nullable(),
+  })),
+  fusion: z.object({
+    alerts: z.array(z.object({ id: z.string(), cameraId: z.string(), type: AlertType, occurredAt: IsoTime, distanceM: z.number().int().min(0) })),
+    cases: z.array(z.object({
+      caseId: z.string(), kind: z.string(), category: z.string(), status: CaseStatusCode, level: CaseLevel, risk: Risk,
+      changedAt: IsoTime, distanceM: z.number().int().min(0).nullable(), relatedCallId: z.string().nullable(),
+    })),
+    sameCaller: z.array(z.object({ id: z.string(), receivedAt: IsoTime, category: CallCategory, distanceM: z.number().int().min(0) })),
+    samePlace: z.array(z.object({ id: z.string(), receivedAt: IsoTime, category: CallCategory, distanceM: z.number().int().min(0) })),
+  }),
+  /** 民转刑: the repeat-dispute rule has fired for this call's caller, place or case. */
+  criminalRisk: z.object({ flagged: z.boolean(), warningIds: z.array(z.string()) }),
+});
+export type IncidentCard = z.infer<typeof IncidentCard>;
+
+/** Exact percentiles over the raw intervals of one period (never averages of daily percentiles). */
+export const Percentiles = z.object({ n: z.number().int().min(0), p50S: z.number().nullable(), p90S: z.number().nullable() });
+export type Percentiles = z.infer<typeof Percentiles>;
+
+/**
+ * Response times of the incidents received in a period: to dispatch (received → dispatched),
+ * to arrive (received → on scene) and on scene (on scene → handled), seconds.
+ */
+export const ResponseTimesPeriod = z.object({ from: IsoTime, to: IsoTime, toDispatch: Percentiles, toArrive: Percentiles, onScene: Percentiles });
+export type ResponseTimesPeriod = z.infer<typeof ResponseTimesPeriod>;
+
+/** GET /api/incidents/response-times: today (since local midnight) and this week (since Monday 00:00, the center's zone). */
+export const ResponseTimes = z.object({ today: ResponseTimesPeriod, week: ResponseTimesPeriod });
+export type ResponseTimes = z.infer<typeof ResponseTimes>;
