@@ -2,3 +2,4 @@ export * from './types';
 export * from './reducer';
 export * from './protocol';
 export * from './headline';
+export * from './replay';

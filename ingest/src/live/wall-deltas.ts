@@ -4,35 +4,54 @@
  * Ids are free text from the senders, so every id crosses in its display form only, made by
  * the same function as the snapshot's (store/queries/wall.ts): a call's id, a dispatch's and
  * a unit's incidentId still match, and deltas still find their case, unit or camera.
+ * Replay (store/queries/replay.ts) converts table rows with the same item functions.
  */
 import { displayId } from '@watchfloor/config/privacy';
 import type { WarningChange } from '@watchfloor/config/rules';
-import type { WallDeltaBody } from '@watchfloor/config/wall';
+import type { WallAlert, WallCall, WallCaseChange, WallDeltaBody, WallDispatch, WallUnitChange } from '@watchfloor/config/wall';
 import type { StoredBatch } from '../records';
+
+/** The fields of a stored call the wall shows (from a pipeline record or a table row alike). */
+export interface CallFields { id: string; t: number; category: WallCall['category']; priority: number; lon: number; lat: number; gridId: string | null; townCode: string | null }
+export function wallCallItem(c: CallFields): WallCall {
+  return { id: displayId('call', c.id), t: c.t, category: c.category, priority: c.priority, lon: c.lon, lat: c.lat, gridId: c.gridId, townCode: c.townCode, state: 'received' };
+}
+export function wallAlertItem(a: WallAlert): WallAlert {
+  return { ...a, id: displayId('alert', a.id), cameraId: displayId('camera', a.cameraId) };
+}
+export function wallCaseItem(c: WallCaseChange): WallCaseChange {
+  return { ...c, caseId: displayId('case', c.caseId) };
+}
+export function wallUnitItem(u: WallUnitChange): WallUnitChange {
+  return { ...u, unitId: displayId('unit', u.unitId), incidentId: u.incidentId === null ? null : displayId('call', u.incidentId) };
+}
+export function wallDispatchItem(d: WallDispatch): WallDispatch {
+  return { incidentId: displayId('call', d.incidentId), unitId: displayId('unit', d.unitId), t: d.t };
+}
 
 export function toWallDelta(batch: StoredBatch): WallDeltaBody {
   switch (batch.topic) {
     case 'police.calls':
-      return { type: 'calls', items: (batch as StoredBatch<'police.calls'>).records.map((r) => ({
-        id: displayId('call', r.event.id), t: Date.parse(r.event.receivedAt), category: r.event.category, priority: r.event.priority,
-        lon: r.event.location.lon, lat: r.event.location.lat, gridId: r.place.gridId, townCode: r.place.townCode, state: 'received' as const,
+      return { type: 'calls', items: (batch as StoredBatch<'police.calls'>).records.map((r) => wallCallItem({
+        id: r.event.id, t: Date.parse(r.event.receivedAt), category: r.event.category, priority: r.event.priority,
+        lon: r.event.location.lon, lat: r.event.location.lat, gridId: r.place.gridId, townCode: r.place.townCode,
       })) };
     case 'camera.alerts':
-      return { type: 'alerts', items: (batch as StoredBatch<'camera.alerts'>).records.map((r) => ({
-        id: displayId('alert', r.event.id), t: Date.parse(r.event.occurredAt), type: r.event.type, cameraId: displayId('camera', r.event.cameraId), gridId: r.place.gridId, lon: r.lon, lat: r.lat,
+      return { type: 'alerts', items: (batch as StoredBatch<'camera.alerts'>).records.map((r) => wallAlertItem({
+        id: r.event.id, t: Date.parse(r.event.occurredAt), type: r.event.type, cameraId: r.event.cameraId, gridId: r.place.gridId, lon: r.lon, lat: r.lat,
       })) };
     case 'case.status':
-      return { type: 'cases', items: (batch as StoredBatch<'case.status'>).records.map((r) => ({
-        caseId: displayId('case', r.event.caseId), t: Date.parse(r.event.changedAt), status: r.event.status, level: r.event.level, risk: r.event.risk, gridId: r.event.gridId,
+      return { type: 'cases', items: (batch as StoredBatch<'case.status'>).records.map((r) => wallCaseItem({
+        caseId: r.event.caseId, t: Date.parse(r.event.changedAt), status: r.event.status, level: r.event.level, risk: r.event.risk, gridId: r.event.gridId,
       })) };
     case 'unit.status':
-      return { type: 'units', items: (batch as StoredBatch<'unit.status'>).records.map((r) => ({
-        unitId: displayId('unit', r.event.unitId), t: Date.parse(r.event.at), status: r.event.status, lon: r.event.position?.lon ?? null,
-        lat: r.event.position?.lat ?? null, incidentId: r.event.incidentId === undefined ? null : displayId('call', r.event.incidentId),
+      return { type: 'units', items: (batch as StoredBatch<'unit.status'>).records.map((r) => wallUnitItem({
+        unitId: r.event.unitId, t: Date.parse(r.event.at), status: r.event.status, lon: r.event.position?.lon ?? null,
+        lat: r.event.position?.lat ?? null, incidentId: r.event.incidentId ?? null,
       })) };
     case 'dispatch.commands':
-      return { type: 'dispatches', items: (batch as StoredBatch<'dispatch.commands'>).records.map((r) => ({
-        incidentId: displayId('call', r.event.incidentId), unitId: displayId('unit', r.event.unitId), t: Date.parse(r.event.at),
+      return { type: 'dispatches', items: (batch as StoredBatch<'dispatch.commands'>).records.map((r) => wallDispatchItem({
+        incidentId: r.event.incidentId, unitId: r.event.unitId, t: Date.parse(r.event.at),
       })) };
   }
 }

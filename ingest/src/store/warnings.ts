@@ -44,10 +44,12 @@ export async function storeWarningChanges(tx: Queryable, changes: readonly Warni
     ],
   );
   if (!opts.history) return;
+  // event_at: the step's event time (the rules run on it), which replay reads (migration 011).
   await tx.query(
-    `INSERT INTO warning_history (warning_id, kind, colour, reason)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
-    [changes.map((c) => c.warning.id), changes.map((c) => c.kind), changes.map((c) => c.warning.colour), changes.map((c) => c.warning.reason)],
+    `INSERT INTO warning_history (warning_id, kind, colour, reason, event_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])`,
+    [changes.map((c) => c.warning.id), changes.map((c) => c.kind), changes.map((c) => c.warning.colour), changes.map((c) => c.warning.reason),
+      changes.map((c) => iso(c.kind === 'resolved' ? c.warning.resolvedAt ?? c.warning.updatedAt : c.kind === 'raised' ? c.warning.raisedAt : c.warning.updatedAt))],
   );
 }
 
@@ -101,7 +103,7 @@ export async function actOnWarning(tx: Queryable, a: HandAction): Promise<Warnin
       : `UPDATE warnings SET status = 'resolved', resolved_at = now(), resolved_by = $2, ack_note = coalesce($3, ack_note), updated_at = greatest(updated_at, now()) WHERE id = $1 RETURNING *`,
     [a.id, a.by, a.note],
   );
-  await tx.query('INSERT INTO warning_history (warning_id, kind, colour, reason, by_user, note) VALUES ($1, $2, $3, $4, $5, $6)',
+  await tx.query('INSERT INTO warning_history (warning_id, kind, colour, reason, by_user, note, event_at) VALUES ($1, $2, $3, $4, $5, $6, now())',
     [a.id, a.kind === 'ack' ? 'acknowledged' : 'resolved_by_hand', cur.colour, cur.reason, a.by, a.note]);
   return toRow(upd[0]!);
 }
@@ -119,8 +121,8 @@ export async function resolveActiveExcept(tx: Queryable, openIds: readonly strin
   );
   if (rows.length) {
     await tx.query(
-      `INSERT INTO warning_history (warning_id, kind, colour, reason) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
-      [rows.map((r) => r.id), rows.map(() => 'resolved'), rows.map((r) => r.colour), rows.map((r) => r.reason)],
+      `INSERT INTO warning_history (warning_id, kind, colour, reason, event_at) SELECT *, $5::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
+      [rows.map((r) => r.id), rows.map(() => 'resolved'), rows.map((r) => r.colour), rows.map((r) => r.reason), iso(at)],
     );
   }
   return rows.map(toRow);

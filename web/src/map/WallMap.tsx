@@ -34,7 +34,11 @@ const HEAT_CHOICES: { source: HeatSpec['source']; window: HeatSpec['window']; la
 
 type Focus = { level: 'county' } | { level: 'town'; code: string } | { level: 'village'; code: string } | { level: 'grid'; code: string };
 
-interface Props { region: RegionData; state: WallState; width: number; height: number; scale: number; onFirstFrame?: () => void }
+interface Props {
+  region: RegionData; state: WallState; width: number; height: number; scale: number; onFirstFrame?: () => void;
+  /** How far the wall's clock is from this screen's (a replay's moment minus now): pulses follow the replayed time. */
+  clockOffsetMs?: number;
+}
 
 function bboxOf(features: { geometry: Parameters<typeof geometryBBox>[0] }[]): [number, number, number, number] {
   let b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -61,7 +65,7 @@ export default function WallMap(props: Props) {
   );
 }
 
-function MapInner({ region, state, width, height, scale, onContextLost, onFirstFrame }: Props & { onContextLost: () => void }) {
+function MapInner({ region, state, width, height, scale, onContextLost, onFirstFrame, clockOffsetMs = 0 }: Props & { onContextLost: () => void }) {
   const el = useRef<HTMLDivElement>(null);
   const baseLoaded = useRef(false);
   const firstFrameSeen = useRef(false);
@@ -106,7 +110,7 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
 
   const focusGridId = focus.level === 'grid' ? focus.code : null;
   useEffect(() => {
-    const ctx: LayerContext = { region, state, heat: heatSpec, now, focusGridId, scale };
+    const ctx: LayerContext = { region, state, heat: heatSpec, now: now + clockOffsetMs, focusGridId, scale };
     const layers = WALL_LAYERS.filter((l) => visible[l.id]).map((l) => l.build(ctx)).filter((l) => l !== null);
     overlayRef.current?.setProps({
       layers,

@@ -1,4 +1,8 @@
-/** Read model for the wall's snapshot: the state a new screen starts from. */
+/**
+ * Read model for the wall's snapshot: the state a new screen starts from, as of an instant.
+ * Live reads it as of now; replay (queries/replay.ts) as of any past moment, so every window
+ * ("today", the last 24 h, the last 7 days) is bounded above by that instant too.
+ */
 import { CAMERA_OFFLINE_ALERT, CLOSED_CASE_STATUS_LIST, incidentStateAt, type CallCategory } from '@watchfloor/config/contracts';
 import { displayId } from '@watchfloor/config/privacy';
 import { WALL_RESOLUTION_WINDOW_DAYS } from '@watchfloor/config/resolution';
@@ -12,7 +16,7 @@ import { resolution } from './resolution';
 
 const DAY = 86_400_000;
 
-/** Figures from the database for `now`: today so far, the same span last week, rates. */
+/** Figures from the database as of `now` (events up to and including it): today so far, the same span last week, rates. */
 export async function wallFigures(db: Queryable, now: Date, tz: string, camerasTotal: number): Promise<WallFigures> {
   const dayStart = startOfDay(now, tz).getTime();
   const lastWeekStart = startOfDay(new Date(now.getTime() - 7 * DAY), tz).getTime();
@@ -24,9 +28,9 @@ export async function wallFigures(db: Queryable, now: Date, tz: string, camerasT
   const { rows } = await db.query<{ wk: number; b: Date; category: CallCategory; n: number; early: number }>(
     `SELECT CASE WHEN received_at >= $1 THEN 0 ELSE 1 END AS wk, date_bin('15 minutes', received_at, $1::timestamptz) AS b, category,
             count(*)::int AS n, count(*) FILTER (WHERE received_at < $5)::int AS early
-     FROM calls WHERE (received_at >= $1 AND received_at < $2) OR (received_at >= $3 AND received_at < $4)
+     FROM calls WHERE (received_at >= $1 AND received_at < $2 AND received_at <= $6) OR (received_at >= $3 AND received_at < $4)
      GROUP BY 1, 2, 3`,
-    [iso(dayStart), iso(dayStart + DAY), iso(lastWeekStart), iso(lastWeekStart + DAY), iso(lastWeekStart + sinceDayStart)],
+    [iso(dayStart), iso(dayStart + DAY), iso(lastWeekStart), iso(lastWeekStart + DAY), iso(lastWeekStart + sinceDayStart), iso(now.getTime())],
   );
   const f: WallFigures = {
     dayStart, callsToday: 0, callsSameTimeLastWeek: 0, callsByHourToday: Array(24).fill(0), callsByHourLastWeek: Array(24).fill(0),
@@ -47,28 +51,32 @@ export async function wallFigures(db: Queryable, now: Date, tz: string, camerasT
     }
   }
   const { rows: grids } = await db.query<{ k: string; grid_id: string; n: number }>(
-    `SELECT 'c' AS k, grid_id, count(*)::int AS n FROM calls WHERE received_at >= $1 AND grid_id IS NOT NULL GROUP BY grid_id
-     UNION ALL SELECT 'a', grid_id, count(*)::int FROM alerts WHERE occurred_at >= $2 AND grid_id IS NOT NULL AND type <> $3 GROUP BY grid_id`,
-    [iso(now.getTime() - 7 * DAY), iso(now.getTime() - DAY), CAMERA_OFFLINE_ALERT],
+    `SELECT 'c' AS k, grid_id, count(*)::int AS n FROM calls WHERE received_at >= $1 AND received_at <= $4 AND grid_id IS NOT NULL GROUP BY grid_id
+     UNION ALL SELECT 'a', grid_id, count(*)::int FROM alerts WHERE occurred_at >= $2 AND occurred_at <= $4 AND grid_id IS NOT NULL AND type <> $3 GROUP BY grid_id`,
+    [iso(now.getTime() - 7 * DAY), iso(now.getTime() - DAY), CAMERA_OFFLINE_ALERT, iso(now.getTime())],
   );
   for (const g of grids) (g.k === 'c' ? f.gridCalls7d : f.gridAlerts24h)[g.grid_id] = g.n;
   f.resolutionRate30d = (await resolution(db, { from: new Date(now.getTime() - WALL_RESOLUTION_WINDOW_DAYS * DAY), to: now })).rate;
   return f;
 }
 
-/** The last 24 h of incidents, each in its state at `now` (rule: config/src/contracts/incident-states.ts). */
+/**
+ * The last 24 h of incidents up to `now`, each in its state at `now` (rule:
+ * config/src/contracts/incident-states.ts): a step stored with a later time had not happened yet.
+ */
 export async function wallIncidents(db: Queryable, now: Date): Promise<WallCall[]> {
   const { rows } = await db.query<{
     id: string; t: Date; category: WallCall['category']; priority: number; lon: number; lat: number; grid_id: string | null; town_code: string | null;
     dispatched_at: Date | null; on_scene_at: Date | null; handled_at: Date | null; closed_at: Date | null;
   }>(
     `SELECT call_id AS id, received_at AS t, category, priority, lon, lat, grid_id, town_code, dispatched_at, on_scene_at, handled_at, closed_at
-     FROM incidents WHERE received_at >= $1 ORDER BY received_at DESC LIMIT $2`,
-    [new Date(now.getTime() - INCIDENT_WINDOW_MS).toISOString(), MAX_INCIDENTS],
+     FROM incidents WHERE received_at >= $1 AND received_at <= $3 ORDER BY received_at DESC LIMIT $2`,
+    [new Date(now.getTime() - INCIDENT_WINDOW_MS).toISOString(), MAX_INCIDENTS, now.toISOString()],
   );
-  const ms = (d: Date | null) => (d === null ? null : new Date(d).getTime());
+  const ms = (d: Date | null) => (d === null || new Date(d).getTime() > now.getTime() ? null : new Date(d).getTime());
   return rows.map((r) => {
-    const closesAt = ms(r.closed_at);
+    // Closing is a rule of time, not an event: known once handled, whenever it falls.
+    const closesAt = ms(r.handled_at) === null || r.closed_at === null ? null : new Date(r.closed_at).getTime();
     const state = incidentStateAt({ dispatchedAt: ms(r.dispatched_at), onSceneAt: ms(r.on_scene_at), handledAt: ms(r.handled_at), closedAt: closesAt }, now.getTime());
     return {
       id: displayId('call', r.id), t: new Date(r.t).getTime(), category: r.category, priority: r.priority, lon: r.lon, lat: r.lat, gridId: r.grid_id, townCode: r.town_code, state,
@@ -97,29 +105,31 @@ export async function wallUnits(db: Queryable): Promise<Record<string, WallUnit>
   return out;
 }
 
-/** Cameras whose newest alert of the last 24 h says offline; and the last hour's alerts. */
+/** Cameras whose newest alert of the 24 h up to `now` says offline; and the hour's alerts up to `now`. */
 export async function wallCameras(db: Queryable, now: Date): Promise<{ offline: Record<string, number>; alerts: WallAlert[] }> {
   const { rows } = await db.query<{ camera_id: string; occurred_at: Date }>(
     `SELECT camera_id, occurred_at FROM (
-       SELECT DISTINCT ON (camera_id) camera_id, type, occurred_at FROM alerts WHERE occurred_at >= $1
+       SELECT DISTINCT ON (camera_id) camera_id, type, occurred_at FROM alerts WHERE occurred_at >= $1 AND occurred_at <= $3
        ORDER BY camera_id, occurred_at DESC) x WHERE type = $2`,
-    [new Date(now.getTime() - DAY).toISOString(), CAMERA_OFFLINE_ALERT],
+    [new Date(now.getTime() - DAY).toISOString(), CAMERA_OFFLINE_ALERT, now.toISOString()],
   );
   const offline: Record<string, number> = {};
   for (const r of rows) offline[displayId('camera', r.camera_id)] = new Date(r.occurred_at).getTime();
   const { rows: ar } = await db.query<{ id: string; t: Date; type: WallAlert['type']; camera_id: string; grid_id: string | null; lon: number; lat: number }>(
     `SELECT id, occurred_at AS t, type, camera_id, grid_id, lon, lat FROM alerts
-     WHERE occurred_at >= $1 AND type <> $3 ORDER BY occurred_at DESC LIMIT $2`,
-    [new Date(now.getTime() - ALERT_WINDOW_MS).toISOString(), MAX_ALERTS, CAMERA_OFFLINE_ALERT],
+     WHERE occurred_at >= $1 AND occurred_at <= $4 AND type <> $3 ORDER BY occurred_at DESC LIMIT $2`,
+    [new Date(now.getTime() - ALERT_WINDOW_MS).toISOString(), MAX_ALERTS, CAMERA_OFFLINE_ALERT, now.toISOString()],
   );
   return { offline, alerts: ar.map((a) => ({ id: displayId('alert', a.id), t: new Date(a.t).getTime(), type: a.type, cameraId: displayId('camera', a.camera_id), gridId: a.grid_id, lon: a.lon, lat: a.lat })) };
 }
 
-export async function newestEventTime(db: Queryable): Promise<number | null> {
+/** The newest event time at or before `at` (default: the database's now): see the reducer's data age. */
+export async function newestEventTime(db: Queryable, at: Date | null = null): Promise<number | null> {
   const { rows } = await db.query<{ t: Date | null }>(
-    // At or before now only: see the reducer's data age.
-    `SELECT greatest((SELECT max(received_at) FROM calls WHERE received_at <= now()), (SELECT max(occurred_at) FROM alerts WHERE occurred_at <= now()),
-                     (SELECT max(changed_at) FROM case_events WHERE changed_at <= now()), (SELECT max(at) FROM unit_events WHERE at <= now())) AS t`,
+    `WITH c AS (SELECT coalesce($1::timestamptz, now()) AS t)
+     SELECT greatest((SELECT max(received_at) FROM calls, c WHERE received_at <= c.t), (SELECT max(occurred_at) FROM alerts, c WHERE occurred_at <= c.t),
+                     (SELECT max(changed_at) FROM case_events, c WHERE changed_at <= c.t), (SELECT max(at) FROM unit_events, c WHERE at <= c.t)) AS t`,
+    [at?.toISOString() ?? null],
   );
   const t = rows[0]?.t;
   return t ? new Date(t).getTime() : null;
