@@ -8,7 +8,7 @@
  * reducer. Each delta's `at` is its event time, so the reducer's clock is the replayed one.
  */
 import { z } from 'zod';
-import { startOfDay } from '../time';
+import { startOfDay, toZonedIso, zoneOffsetMinutes } from '../time';
 import { prune } from './reducer';
 import { WallDeltaBody, WallState, type WallDelta } from './types';
 
@@ -120,4 +120,19 @@ export function parseReplayRange(param: string, tz: string, now: number): Replay
 /** `FROM..TO` for a URL, both ends ISO-8601 in UTC (no `+` to escape). */
 export function formatReplayRange(r: ReplayRange): string {
   return `${new Date(r.from).toISOString()}..${new Date(r.to).toISOString()}`;
+}
+
+/** A `datetime-local` value (`2026-11-30T14:05`) read as wall-clock time in zone tz, ms; null when unreadable. */
+export function zonedLocalToMs(value: string, tz: string): number | null {
+  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)/.exec(value);
+  if (!m) return null;
+  const asUtc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  // The offset at the guess, then once more at the corrected instant (a DST change between them).
+  const guess = asUtc - zoneOffsetMinutes(new Date(asUtc), tz) * 60_000;
+  return asUtc - zoneOffsetMinutes(new Date(guess), tz) * 60_000;
+}
+
+/** ms → a `datetime-local` value in zone tz (minutes). */
+export function msToZonedLocal(t: number, tz: string): string {
+  return toZonedIso(new Date(t), tz).slice(0, 16);
 }

@@ -4,9 +4,13 @@ import { useEffect, useState } from 'react';
 import { strings } from '@watchfloor/config/strings';
 import { clock, longDate } from './zoned-format';
 
-/** `tz`: the center's zone (TZ_CENTER), whatever the screen's own clock says. */
-export default function TitleBar({ newestEventAt, tz }: { newestEventAt: number | null; tz: string }) {
-  const [now, setNow] = useState(() => Date.now());
+/**
+ * `tz`: the center's zone (TZ_CENTER), whatever the screen's own clock says. `at`: the
+ * replayed moment while replaying: the date, the clock and the data age then follow it.
+ */
+export default function TitleBar({ newestEventAt, tz, at = null }: { newestEventAt: number | null; tz: string; at?: number | null }) {
+  const [wallNow, setNow] = useState(() => Date.now());
+  const now = at ?? wallNow;
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(t);
