@@ -81,6 +81,8 @@ describe('replay on the wall in a browser', () => {
     await waitFor('the replayed clock past 15:00', replayAt, (t) => t >= yesterday + 15 * HOUR, 20_000, 100);
     await waitFor('calls of the replayed afternoon', kpi, (n) => n >= 6, 20_000, 100);
     await page.locator('[data-testid=replay-pause]').click();
+    // Once the bar offers play again the screen shows the paused state.
+    await page.locator('[data-testid=replay-play]').waitFor({ timeout: PAGE_CHANGE_MS });
     const paused = await replayAt();
     await new Promise((r) => setTimeout(r, 600));
     assert.equal(await replayAt(), paused, 'paused, the clock stands');

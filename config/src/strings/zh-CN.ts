@@ -39,6 +39,11 @@ export const zhCN = {
     stepForward: '前进1分钟',
     jumpBack: '后退1小时',
     jumpForward: '前进1小时',
+    /** The buttons' own faces (the long forms above are their tooltips). */
+    stepBackShort: '−1分',
+    stepForwardShort: '+1分',
+    jumpBackShort: '−1时',
+    jumpForwardShort: '+1时',
     speed: '倍速',
     speedLabel: (x: number) => `${x}×`,
     loading: (pct: number | null) => (pct === null ? '正在载入回放数据…' : `正在载入回放数据 ${pct}%`),

@@ -89,23 +89,23 @@ export default function TimeBar({ view, controls, tz, onOpen, onExit }: {
     : view.error ? S.failed : view.buffering ? S.buffering : view.t >= range.to ? S.ended : '';
   return (
     <div className="timebar replaying" data-testid="timebar" data-mode="replay">
-      <button type="button" title={S.jumpBack} data-testid="replay-jump-back" onClick={() => controls.move(-HOUR)}>⏪</button>
-      <button type="button" title={S.stepBack} data-testid="replay-step-back" onClick={() => { controls.pause(); controls.move(-MIN); }}>◀</button>
+      <button type="button" title={S.jumpBack} data-testid="replay-jump-back" onClick={() => controls.move(-HOUR)}>{S.jumpBackShort}</button>
+      <button type="button" title={S.stepBack} data-testid="replay-step-back" onClick={() => { controls.pause(); controls.move(-MIN); }}>{S.stepBackShort}</button>
       {view.playing
-        ? <button type="button" className="primary" title={S.pause} data-testid="replay-pause" onClick={() => controls.pause()}>⏸</button>
-        : <button type="button" className="primary" title={S.play} data-testid="replay-play" onClick={() => controls.play()}>▶</button>}
-      <button type="button" title={S.stepForward} data-testid="replay-step-forward" onClick={() => { controls.pause(); controls.move(MIN); }}>▶|</button>
-      <button type="button" title={S.jumpForward} data-testid="replay-jump-forward" onClick={() => controls.move(HOUR)}>⏩</button>
+        ? <button type="button" className="primary" title={S.pause} data-testid="replay-pause" onClick={() => controls.pause()}>{S.pause}</button>
+        : <button type="button" className="primary" title={S.play} data-testid="replay-play" onClick={() => controls.play()}>{S.play}</button>}
+      <button type="button" title={S.stepForward} data-testid="replay-step-forward" onClick={() => { controls.pause(); controls.move(MIN); }}>{S.stepForwardShort}</button>
+      <button type="button" title={S.jumpForward} data-testid="replay-jump-forward" onClick={() => controls.move(HOUR)}>{S.jumpForwardShort}</button>
       <span className="speeds" title={S.speed}>
         {REPLAY_SPEEDS.map((x) => (
           <button type="button" key={x} className={x === view.speed ? 'on' : ''} data-testid={`replay-speed-${x}`} onClick={() => controls.setSpeed(x)}>{S.speedLabel(x)}</button>
         ))}
       </span>
-      <span className="range-end num">{dayHourMinute(range.from, tz)}</span>
-      <input className="track" type="range" min={range.from} max={range.to} step={MIN} value={shown} data-testid="replay-track"
+      {!status && <span className="range-end num">{dayHourMinute(range.from, tz)}</span>}
+      <input className="track" type="range" title={`${dayHourMinute(range.from, tz)} – ${dayHourMinute(range.to, tz)}`} min={range.from} max={range.to} step={MIN} value={shown} data-testid="replay-track"
         onChange={(e) => onScrub(Number(e.target.value))} />
-      <span className="range-end num">{dayHourMinute(range.to, tz)}</span>
-      <span className="status" data-testid="replay-status">
+      {!status && <span className="range-end num">{dayHourMinute(range.to, tz)}</span>}
+      <span className={`status${status ? '' : ' empty'}`} data-testid="replay-status">
         {view.loading && <span className="progress"><span style={{ width: `${Math.round((view.loading.progress ?? 0.5) * 100)}%` }} /></span>}
         {status}
       </span>
