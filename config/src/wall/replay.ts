@@ -27,8 +27,14 @@ export const KEYFRAME_EVERY_MS = 15 * 60_000;
 export const MAX_DELTA_SPAN_MS = 6 * 3_600_000;
 /** The longest range the time bar offers: a month of history. */
 export const MAX_REPLAY_RANGE_MS = 31 * 86_400_000;
-/** Keyframes kept by a server (each shares most of its objects with its neighbours'). */
-export const KEYFRAME_CACHE_SIZE = 200;
+/**
+ * Keyframes kept by a server: 12 hours of them. A keyframe is at most MAX_INCIDENTS calls and
+ * MAX_ALERTS alerts (≈ 1.5 MB at the caps), so the cache stays under ~75 MB on the busiest
+ * county and a few MB on a typical one; a cold keyframe costs one snapshot-sized read.
+ */
+export const KEYFRAME_CACHE_SIZE = 48;
+/** Figures of keyframe instants kept (a few KB each): a week of them, for playing on through a range. */
+export const FIGURES_CACHE_SIZE = 700;
 
 /** The epoch of a replayed state: never a live server's, so a replayed state is never resumed live. */
 export const REPLAY_EPOCH = 'replay';

@@ -5,7 +5,7 @@
  * small LRU caches, so a seek costs at most one keyframe read and 15 minutes of deltas, and
  * playing on through a range reads each keyframe's figures once.
  */
-import { KEYFRAME_CACHE_SIZE, advanceTo, apply, keyframeAt, type ReplayFrame, type WallDelta, type WallFigures, type WallState } from '@watchfloor/config/wall';
+import { FIGURES_CACHE_SIZE, KEYFRAME_CACHE_SIZE, advanceTo, apply, keyframeAt, type ReplayFrame, type WallDelta, type WallFigures, type WallState } from '@watchfloor/config/wall';
 import type { Db } from '@watchfloor/ingest/store/db';
 import { deltasBetween, stateAt } from '@watchfloor/ingest/store/queries/replay';
 import { wallFigures } from '@watchfloor/ingest/store/queries/wall';
@@ -41,7 +41,7 @@ export interface ReplayService {
 
 export function replayService(opts: { db: Db; tz: string; camerasTotal: number; cacheSize?: number }): ReplayService {
   const keyframes = new Lru<WallState>(opts.cacheSize ?? KEYFRAME_CACHE_SIZE);
-  const figures = new Lru<WallFigures>(opts.cacheSize ?? KEYFRAME_CACHE_SIZE);
+  const figures = new Lru<WallFigures>(FIGURES_CACHE_SIZE);
   const figuresAt = (at: Date) => figures.get(at.getTime(), () => wallFigures(opts.db, at, opts.tz, opts.camerasTotal));
   const keyframe = (k: number) => keyframes.get(k, () => stateAt(opts.db, new Date(k), opts.tz, opts.camerasTotal));
   const deltas = (from: number, to: number) => deltasBetween(opts.db, from, to, { tz: opts.tz, camerasTotal: opts.camerasTotal, figuresAt });
