@@ -8,6 +8,7 @@
  * moments without keyframes (the state at the week's start plus every delta up to the moment),
  * which is what the keyframes save. Goal (issue 9): seek ≤ 1 s.
  *
+ * BENCH_REPLAY_STORE=postgres runs it on a temp database of the native PostgreSQL instead.
  * `benchReplaySeek(db, …)` is exported for a combined benchmark over another store (bench:query).
  */
 import { advanceTo, apply } from '@watchfloor/config/wall';
@@ -16,7 +17,7 @@ import { deltasBetween, stateAt } from '@watchfloor/ingest/store/queries/replay'
 import { CountyModel } from '@watchfloor/ingest/simulator/county-model';
 import { mulberry32 } from '@watchfloor/ingest/simulator/random';
 import { replayService } from '../web/src/server/replay/replay-service';
-import { openTestStore } from '../test/support/pipeline';
+import { openTestStore, type StoreKind } from '../test/support/pipeline';
 import { tongguan } from '../test/support/region';
 import { median, writeResult } from './lib/results';
 
@@ -26,6 +27,7 @@ const DAY = 24 * HOUR;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SEEKS = Number(process.env.BENCH_REPLAY_SEEKS ?? 20);
 const GOAL_MS = 1000;
+const STORE: StoreKind = process.env.BENCH_REPLAY_STORE === 'postgres' ? 'postgres' : 'embedded';
 
 function quantile(xs: readonly number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -65,7 +67,7 @@ async function withoutKeyframes(db: Db, from: number, at: number, camerasTotal: 
 
 async function main(): Promise<void> {
   const region = tongguan();
-  const store = await openTestStore('embedded', 'bench-replay');
+  const store = await openTestStore(STORE, 'bench-replay');
   try {
     const now = Date.now();
     const weekTo = Math.floor(now / HOUR) * HOUR - HOUR;
@@ -105,12 +107,12 @@ async function main(): Promise<void> {
     const p95 = median(runs.map((x) => x.p95));
     const refMs = median(ref);
     console.log(`[bench] reference without keyframes (week start + every delta): median ${refMs.toFixed(0)} ms over ${ref.length} late moments`);
-    const file = writeResult('replay', {
-      store: 'embedded', events, eventsByTopic: counts, loadSeconds: loadS, week: { from: new Date(weekFrom).toISOString(), to: new Date(weekTo).toISOString() },
+    const file = writeResult(STORE === 'embedded' ? 'replay' : `replay-${STORE}`, {
+      store: STORE, events, eventsByTopic: counts, loadSeconds: loadS, week: { from: new Date(weekFrom).toISOString(), to: new Date(weekTo).toISOString() },
       seeksPerRun: SEEKS, runs, seekMs: { p50, p95 }, referenceWithoutKeyframesMs: { median: refMs, each: ref }, goalMs: GOAL_MS, withinGoal: p95 <= GOAL_MS,
     });
     console.log(`[bench] wrote ${file}`);
-    console.log(`replay: seek p95 ${p95.toFixed(0)} ms`);
+    console.log(`replay: seek p95 ${p95.toFixed(0)} ms${STORE === 'embedded' ? '' : ` (${STORE})`}`);
   } finally {
     await store.close();
   }
