@@ -87,6 +87,9 @@ describe('replay on the wall in a browser', () => {
     await new Promise((r) => setTimeout(r, 600));
     assert.equal(await replayAt(), paused, 'paused, the clock stands');
     await saveScreenshot(page, 'wall-replay-playing');
+    // The keyboard steps too: → a minute on, while paused.
+    await page.keyboard.press('ArrowRight');
+    await waitFor('a step of a minute', replayAt, (t) => t === paused + 60_000, 20_000, 100);
   });
 
   test('返回实时 returns to the live wall without a reload', async () => {

@@ -12,9 +12,9 @@ import { wallFigures } from '@watchfloor/ingest/store/queries/wall';
 
 /** A bounded map that forgets the least recently used entry; a failed load is not kept. */
 class Lru<V> {
-  private readonly m = new Map<number, Promise<V>>();
+  private readonly m = new Map<string, Promise<V>>();
   constructor(private readonly size: number) {}
-  get(k: number, load: () => Promise<V>): Promise<V> {
+  get(k: string, load: () => Promise<V>): Promise<V> {
     const hit = this.m.get(k);
     if (hit) {
       this.m.delete(k);
@@ -39,11 +39,22 @@ export interface ReplayService {
   readonly cached: number;
 }
 
+/**
+ * Late events still land within the rules' late horizon (config/rules/engine.json, 26 h): an
+ * instant that recent is cached for a minute at most, anything older for as long as it is used.
+ */
+const RECENT_MS = 26 * 3_600_000;
+const RECENT_TTL_MS = 60_000;
+function keyOf(t: number): string {
+  const now = Date.now();
+  return t > now - RECENT_MS ? `${t}@${Math.floor(now / RECENT_TTL_MS)}` : `${t}`;
+}
+
 export function replayService(opts: { db: Db; tz: string; camerasTotal: number; cacheSize?: number }): ReplayService {
   const keyframes = new Lru<WallState>(opts.cacheSize ?? KEYFRAME_CACHE_SIZE);
   const figures = new Lru<WallFigures>(FIGURES_CACHE_SIZE);
-  const figuresAt = (at: Date) => figures.get(at.getTime(), () => wallFigures(opts.db, at, opts.tz, opts.camerasTotal));
-  const keyframe = (k: number) => keyframes.get(k, () => stateAt(opts.db, new Date(k), opts.tz, opts.camerasTotal));
+  const figuresAt = (at: Date) => figures.get(keyOf(at.getTime()), () => wallFigures(opts.db, at, opts.tz, opts.camerasTotal));
+  const keyframe = (k: number) => keyframes.get(keyOf(k), () => stateAt(opts.db, new Date(k), opts.tz, opts.camerasTotal));
   const deltas = (from: number, to: number) => deltasBetween(opts.db, from, to, { tz: opts.tz, camerasTotal: opts.camerasTotal, figuresAt });
   return {
     async frame(at) {

@@ -2,7 +2,8 @@
 /**
  * The slim time bar at the bottom of the wall (DESIGN.md §6). Live, it offers a past range to
  * replay; replaying, it holds the clock: play or pause, the four speeds, steps of a minute,
- * jumps of an hour, and a track to seek anywhere in the range. Times read in the center's zone.
+ * jumps of an hour, and a track to seek anywhere in the range (and the same from the keyboard).
+ * Times read in the center's zone.
  */
 import { useEffect, useRef, useState } from 'react';
 import { strings } from '@watchfloor/config/strings';
@@ -40,6 +41,22 @@ export default function TimeBar({ view, controls, tz, onOpen, onExit }: {
   const [scrub, setScrub] = useState<number | null>(null);
   const scrubTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => { if (scrubTimer.current) clearTimeout(scrubTimer.current); }, []);
+  // Keys while replaying: space plays or pauses, ←/→ a minute (with Shift an hour), Esc back to live.
+  const active = view.active;
+  const playing = view.playing;
+  useEffect(() => {
+    if (!active) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLInputElement) return; // the track and the pickers keep their own keys
+      if (e.key === ' ') { e.preventDefault(); if (playing) controls.pause(); else controls.play(); }
+      else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+        e.preventDefault();
+        controls.move((e.key === 'ArrowLeft' ? -1 : 1) * (e.shiftKey ? HOUR : MIN));
+      } else if (e.key === 'Escape') onExit();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [active, playing, controls, onExit]);
 
   if (!view.active || !view.range) {
     const now = Date.now();
