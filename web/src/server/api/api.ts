@@ -13,6 +13,7 @@ import { sendError } from './http';
 import { ingestRoute } from './ingest-route';
 import { regionRoute } from './region-route';
 import { statsRoute } from './stats-route';
+import { briefingRoutes } from './briefing-route';
 import { warningsRoutes } from './warnings-route';
 import { incidentsRoutes } from './incidents-route';
 import { auditRoutes } from './audit-route';
@@ -62,6 +63,7 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
     auditRoutes(api, ctx);
     healthRoute(api, ctx);
     statsRoute(api, ctx);
+    briefingRoutes(api, ctx);
     regionRoute(api, ctx);
     warningsRoutes(api, ctx);
     incidentsRoutes(api, ctx);
