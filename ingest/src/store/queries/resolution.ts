@@ -17,8 +17,9 @@ export async function resolution(db: Queryable, range: { from: Date; to: Date; t
     `WITH identified AS (SELECT case_id FROM cases WHERE opened_at >= $1 AND opened_at < $2
        AND ($4::text IS NULL OR town_code = $4) AND ($5::text[] IS NULL OR kind = ANY($5::text[]))),
      latest AS (
-       SELECT DISTINCT ON (e.case_id) e.case_id, e.status, e.level FROM case_events e JOIN identified USING (case_id)
-       WHERE e.changed_at < $2 ORDER BY e.case_id, e.changed_at DESC, e.ingested_at DESC)
+       SELECT l.status, l.level FROM identified i CROSS JOIN LATERAL (
+         SELECT e.status, e.level FROM case_events e WHERE e.case_id = i.case_id AND e.changed_at < $2
+         ORDER BY e.changed_at DESC, e.ingested_at DESC LIMIT 1) l)
      SELECT (SELECT count(*)::int FROM identified) AS identified,
             count(*) FILTER (WHERE status = ANY($3::text[]))::int AS resolved,
             level, count(*) FILTER (WHERE status = ANY($3::text[]))::int AS n

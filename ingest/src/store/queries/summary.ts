@@ -69,9 +69,12 @@ export async function summary(db: Queryable, range: Range): Promise<Summary> {
   );
   const caseState = await db.query<CountRow>(
     `WITH touched AS (SELECT DISTINCT case_id FROM case_events WHERE changed_at >= $1 AND changed_at < $2 AND ($3::text IS NULL OR town_code = $3)),
+     -- Each case's last change before the end, one index probe per case (case_events_case): a
+     -- join over the whole history would read every change of every case instead.
      latest AS (
-       SELECT DISTINCT ON (e.case_id) e.status, e.level, e.risk FROM case_events e JOIN touched USING (case_id)
-       WHERE e.changed_at < $2 ORDER BY e.case_id, e.changed_at DESC, e.ingested_at DESC)
+       SELECT l.status, l.level, l.risk FROM touched t CROSS JOIN LATERAL (
+         SELECT e.status, e.level, e.risk FROM case_events e WHERE e.case_id = t.case_id AND e.changed_at < $2
+         ORDER BY e.changed_at DESC, e.ingested_at DESC LIMIT 1) l)
      SELECT 'status' AS dim, status AS key, count(*)::int AS n FROM latest GROUP BY status
      UNION ALL SELECT 'level', level, count(*)::int FROM latest GROUP BY level
      UNION ALL SELECT 'risk', risk, count(*)::int FROM latest GROUP BY risk`,
