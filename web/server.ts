@@ -20,6 +20,9 @@ import { createLogger, lineLog } from '@watchfloor/ingest/log';
 import { deltaLatency, socketClientsGauge } from '@watchfloor/ingest/metrics';
 import { bootstrapAccounts } from '@watchfloor/ingest/auth/bootstrap';
 import { registerApi } from './src/server/api/api';
+import { startWeeklyArchive, type WeeklyArchiver } from './src/server/briefing/archive';
+import { briefingExporter, closeBriefingExporter, exportQuery, loopbackBaseUrl } from './src/server/briefing/export-service';
+import { briefingFigures } from './src/server/briefing/figures';
 import type { ApiContext } from './src/server/api/context';
 import { authorised, installErrorHandling, principalsOf, requestToken, sendError, type Role } from './src/server/api/http';
 import { helmetOptions } from './src/server/security';
@@ -38,6 +41,7 @@ let runtime: Runtime | null = null;
 let simulator: Simulator | null = null;
 let fieldUnits: { stop(): void } | null = null;
 let hub: WallHub | null = null;
+let archiver: WeeklyArchiver | null = null;
 let gateway: ReturnType<typeof startGateway> | null = null;
 let onWarningChanged: ((w: WarningRow) => void) | null = null;
 let nextHandle: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
@@ -154,6 +158,19 @@ async function main(): Promise<void> {
   const h = pagesApp.getRequestHandler();
   nextHandle = (req, res) => h(req, res);
   log('[web] pages ready');
+  if (settings.BRIEFING_WEEKLY) {
+    // Rendered through the pages just prepared, on this server's own port.
+    archiver = startWeeklyArchive({
+      dataDir: settings.DATA_DIR, tz: settings.TZ_CENTER, log,
+      generate: async (range) => {
+        const figures = await briefingFigures(rt, { ...range, townCode: null });
+        const pdf = await briefingExporter(settings).pdf({
+          baseUrl: loopbackBaseUrl(settings.HOST, port), token: settings.WALL_TOKEN, query: exportQuery(range.from, range.to, null), tz: settings.TZ_CENTER,
+        });
+        return { json: Buffer.from(`${JSON.stringify(figures, null, 2)}\n`), pdf };
+      },
+    });
+  }
 }
 
 let stopping = false;
@@ -166,6 +183,8 @@ async function shutdown(signal: string): Promise<void> {
   void app.close();
   app.server.closeAllConnections();
   fieldUnits?.stop();
+  archiver?.stop();
+  await closeBriefingExporter();
   await simulator?.stop();
   await hub?.stop();
   await gateway?.close().catch(() => undefined);

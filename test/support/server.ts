@@ -39,7 +39,8 @@ export async function startServer(env: Record<string, string>, opts: StartServer
   // `npm start` itself, detached into its own process group so stop() reaches tsx and node below npm.
   const child: ChildProcess = spawn('npm', ['start', '--silent'], {
     cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
+    // The weekly briefing would start a chromium in every test server a minute in: on only where a test asks.
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', BRIEFING_WEEKLY: '0', ...env },
   });
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });

@@ -105,9 +105,9 @@ export class CaseTracker {
     }
     const list = s.changes;
     let i = list.length;
-    while (i > 0 && compare(list[i - 1]!, c) > 0) i--;
+    while (i > 0 && compareCaseChanges(list[i - 1]!, c) > 0) i--;
     const prev = list[i - 1];
-    if (prev && compare(prev, c) === 0) return null; // the same change again
+    if (prev && compareCaseChanges(prev, c) === 0) return null; // the same change again
     list.splice(i, 0, c);
     if (list.length > MAX_CHANGES) list.splice(0, list.length - MAX_CHANGES);
     deriveCase(list, s.d);
@@ -127,6 +127,7 @@ export class CaseTracker {
   get size(): number { return this.cases.size + this.tombs.size; }
 }
 
-function compare(a: CaseChange, b: CaseChange): number {
+/** The order a case's changes are derived in (time, then the natural order of a case's life). */
+export function compareCaseChanges(a: CaseChange, b: CaseChange): number {
   return a.t - b.t || RANK[a.status] - RANK[b.status] || LEVEL_RANK[a.level] - LEVEL_RANK[b.level];
 }

@@ -9,17 +9,22 @@ import type { Queryable } from '../db';
 
 export interface Resolution { identified: number; resolved: number; rate: number | null; resolvedAtLevel: Record<string, number> }
 
-export async function resolution(db: Queryable, range: { from: Date; to: Date }): Promise<Resolution> {
+/** Which cases count: `kinds` (absent: every kind) in `townCode` (absent or null: the county). */
+export interface ResolutionScope { townCode?: string | null; kinds?: readonly string[] | null }
+
+export async function resolution(db: Queryable, range: { from: Date; to: Date; townCode?: string | null }, scope: ResolutionScope = {}): Promise<Resolution> {
   const { rows } = await db.query<{ identified: number; resolved: number; level: string | null; n: number }>(
-    `WITH identified AS (SELECT case_id FROM cases WHERE opened_at >= $1 AND opened_at < $2),
+    `WITH identified AS (SELECT case_id FROM cases WHERE opened_at >= $1 AND opened_at < $2
+       AND ($4::text IS NULL OR town_code = $4) AND ($5::text[] IS NULL OR kind = ANY($5::text[]))),
      latest AS (
-       SELECT DISTINCT ON (e.case_id) e.case_id, e.status, e.level FROM case_events e JOIN identified USING (case_id)
-       WHERE e.changed_at < $2 ORDER BY e.case_id, e.changed_at DESC, e.ingested_at DESC)
+       SELECT l.status, l.level FROM identified i CROSS JOIN LATERAL (
+         SELECT e.status, e.level FROM case_events e WHERE e.case_id = i.case_id AND e.changed_at < $2
+         ORDER BY e.changed_at DESC, e.ingested_at DESC LIMIT 1) l)
      SELECT (SELECT count(*)::int FROM identified) AS identified,
             count(*) FILTER (WHERE status = ANY($3::text[]))::int AS resolved,
             level, count(*) FILTER (WHERE status = ANY($3::text[]))::int AS n
      FROM latest GROUP BY ROLLUP (level)`,
-    [range.from.toISOString(), range.to.toISOString(), RESOLVED_STATUSES],
+    [range.from.toISOString(), range.to.toISOString(), RESOLVED_STATUSES, scope.townCode ?? range.townCode ?? null, scope.kinds ?? null],
   );
   const total = rows.find((r) => r.level === null);
   const identified = total?.identified ?? rows[0]?.identified ?? 0;

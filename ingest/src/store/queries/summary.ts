@@ -13,7 +13,8 @@
 import type { Queryable } from '../db';
 import { resolution } from './resolution';
 
-export interface Range { from: Date; to: Date }
+/** A half-open range; `townCode` narrows every figure to one town (absent or null: the county). */
+export interface Range { from: Date; to: Date; townCode?: string | null }
 
 export interface Summary {
   range: { from: string; to: string };
@@ -38,26 +39,42 @@ function fold(rows: CountRow[], dim: string, nullKey?: string): Record<string, n
   return out;
 }
 
+/** Which calls and alerts a range holds ($1 from, $2 to, $3 town or null): every count of them uses these. */
+export const CALLS_IN = 'received_at >= $1 AND received_at < $2 AND ($3::text IS NULL OR town_code = $3)';
+export const ALERTS_IN = 'occurred_at >= $1 AND occurred_at < $2 AND ($3::text IS NULL OR town_code = $3)';
+
+/** Just the totals of calls and alerts in a range (a previous period, last year's). */
+export async function totals(db: Queryable, range: Range): Promise<{ calls: number; alerts: number }> {
+  const { rows } = await db.query<{ calls: number; alerts: number }>(
+    `SELECT (SELECT count(*)::int FROM calls WHERE ${CALLS_IN}) AS calls, (SELECT count(*)::int FROM alerts WHERE ${ALERTS_IN}) AS alerts`,
+    [range.from.toISOString(), range.to.toISOString(), range.townCode ?? null],
+  );
+  return { calls: rows[0]?.calls ?? 0, alerts: rows[0]?.alerts ?? 0 };
+}
+
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
 
 export async function summary(db: Queryable, range: Range): Promise<Summary> {
-  const p = [range.from.toISOString(), range.to.toISOString()];
+  const p = [range.from.toISOString(), range.to.toISOString(), range.townCode ?? null];
   const calls = await db.query<CountRow>(
-    `SELECT 'category' AS dim, category AS key, count(*)::int AS n FROM calls WHERE received_at >= $1 AND received_at < $2 GROUP BY category
-     UNION ALL SELECT 'town', town_code, count(*)::int FROM calls WHERE received_at >= $1 AND received_at < $2 GROUP BY town_code
-     UNION ALL SELECT 'grid', grid_id, count(*)::int FROM calls WHERE received_at >= $1 AND received_at < $2 AND grid_id IS NOT NULL GROUP BY grid_id`,
+    `SELECT 'category' AS dim, category AS key, count(*)::int AS n FROM calls WHERE ${CALLS_IN} GROUP BY category
+     UNION ALL SELECT 'town', town_code, count(*)::int FROM calls WHERE ${CALLS_IN} GROUP BY town_code
+     UNION ALL SELECT 'grid', grid_id, count(*)::int FROM calls WHERE ${CALLS_IN} AND grid_id IS NOT NULL GROUP BY grid_id`,
     p,
   );
   const alerts = await db.query<CountRow>(
-    `SELECT 'type' AS dim, type AS key, count(*)::int AS n FROM alerts WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY type
-     UNION ALL SELECT 'town', town_code, count(*)::int FROM alerts WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY town_code`,
+    `SELECT 'type' AS dim, type AS key, count(*)::int AS n FROM alerts WHERE ${ALERTS_IN} GROUP BY type
+     UNION ALL SELECT 'town', town_code, count(*)::int FROM alerts WHERE ${ALERTS_IN} GROUP BY town_code`,
     p,
   );
   const caseState = await db.query<CountRow>(
-    `WITH touched AS (SELECT DISTINCT case_id FROM case_events WHERE changed_at >= $1 AND changed_at < $2),
+    `WITH touched AS (SELECT DISTINCT case_id FROM case_events WHERE changed_at >= $1 AND changed_at < $2 AND ($3::text IS NULL OR town_code = $3)),
+     -- Each case's last change before the end, one index probe per case (case_events_case): a
+     -- join over the whole history would read every change of every case instead.
      latest AS (
-       SELECT DISTINCT ON (e.case_id) e.status, e.level, e.risk FROM case_events e JOIN touched USING (case_id)
-       WHERE e.changed_at < $2 ORDER BY e.case_id, e.changed_at DESC, e.ingested_at DESC)
+       SELECT l.status, l.level, l.risk FROM touched t CROSS JOIN LATERAL (
+         SELECT e.status, e.level, e.risk FROM case_events e WHERE e.case_id = t.case_id AND e.changed_at < $2
+         ORDER BY e.changed_at DESC, e.ingested_at DESC LIMIT 1) l)
      SELECT 'status' AS dim, status AS key, count(*)::int AS n FROM latest GROUP BY status
      UNION ALL SELECT 'level', level, count(*)::int FROM latest GROUP BY level
      UNION ALL SELECT 'risk', risk, count(*)::int FROM latest GROUP BY risk`,
@@ -68,7 +85,7 @@ export async function summary(db: Queryable, range: Range): Promise<Summary> {
   const byCategory = fold(calls.rows, 'category');
   const byType = fold(alerts.rows, 'type');
   return {
-    range: { from: p[0]!, to: p[1]! },
+    range: { from: range.from.toISOString(), to: range.to.toISOString() },
     calls: { total: sum(byCategory), byCategory, byTown: fold(calls.rows, 'town', 'outside'), byGrid: fold(calls.rows, 'grid') },
     alerts: { total: sum(byType), byType, byTown: fold(alerts.rows, 'town', 'outside') },
     cases: {

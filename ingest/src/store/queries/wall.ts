@@ -105,16 +105,24 @@ export async function wallUnits(db: Queryable): Promise<Record<string, WallUnit>
   return out;
 }
 
-/** Cameras whose newest alert of the 24 h up to `now` says offline; and the hour's alerts up to `now`. */
-export async function wallCameras(db: Queryable, now: Date): Promise<{ offline: Record<string, number>; alerts: WallAlert[] }> {
+/**
+ * The cameras offline at `at`: those whose newest alert of the 24 h before it says offline
+ * (camera id → the offline notice's time). The wall's online rate and the briefing's read this.
+ */
+export async function offlineCameras(db: Queryable, at: Date): Promise<Map<string, number>> {
   const { rows } = await db.query<{ camera_id: string; occurred_at: Date }>(
     `SELECT camera_id, occurred_at FROM (
        SELECT DISTINCT ON (camera_id) camera_id, type, occurred_at FROM alerts WHERE occurred_at >= $1 AND occurred_at <= $3
        ORDER BY camera_id, occurred_at DESC) x WHERE type = $2`,
-    [new Date(now.getTime() - DAY).toISOString(), CAMERA_OFFLINE_ALERT, now.toISOString()],
+    [new Date(at.getTime() - DAY).toISOString(), CAMERA_OFFLINE_ALERT, at.toISOString()],
   );
+  return new Map(rows.map((r) => [r.camera_id, new Date(r.occurred_at).getTime()]));
+}
+
+/** Cameras whose newest alert of the last 24 h says offline; and the last hour's alerts. */
+export async function wallCameras(db: Queryable, now: Date): Promise<{ offline: Record<string, number>; alerts: WallAlert[] }> {
   const offline: Record<string, number> = {};
-  for (const r of rows) offline[displayId('camera', r.camera_id)] = new Date(r.occurred_at).getTime();
+  for (const [id, t] of await offlineCameras(db, now)) offline[displayId('camera', id)] = t;
   const { rows: ar } = await db.query<{ id: string; t: Date; type: WallAlert['type']; camera_id: string; grid_id: string | null; lon: number; lat: number }>(
     `SELECT id, occurred_at AS t, type, camera_id, grid_id, lon, lat FROM alerts
      WHERE occurred_at >= $1 AND occurred_at <= $4 AND type <> $3 ORDER BY occurred_at DESC LIMIT $2`,

@@ -13,6 +13,7 @@ import { sendError } from './http';
 import { ingestRoute } from './ingest-route';
 import { regionRoute } from './region-route';
 import { statsRoute } from './stats-route';
+import { briefingRoutes } from './briefing-route';
 import { warningsRoutes } from './warnings-route';
 import { incidentCardRoutes, incidentsRoutes, responseTimesRoute } from './incidents-route';
 import { replayRoutes } from './replay-route';
@@ -63,6 +64,7 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
     auditRoutes(api, ctx);
     healthRoute(api, ctx);
     statsRoute(api, ctx);
+    briefingRoutes(api, ctx);
     regionRoute(api, ctx);
     warningsRoutes(api, ctx);
     responseTimesRoute(api, ctx);
