@@ -26,7 +26,7 @@ export const FREE_UNIT_STATUS: UnitStatusCode = 'available';
 export const ASSIGNED_UNIT_STATUS: UnitStatusCode = 'dispatched';
 /** The incident states an assignment may start from, and a reassignment (a handled incident is sent nobody). */
 export const ASSIGNABLE_STATES: ReadonlySet<IncidentState> = new Set(['received']);
-export const REASSIGNABLE_STATES: ReadonlySet<IncidentState> = new Set(['dispatched', 'on_scene']);
+export const REASSIGNABLE_STATES: ReadonlySet<IncidentState> = new Set(['dispatched', 'en_route', 'on_scene']);
 
 /** Why a unit is suggested where it is. */
 export const SUGGESTION_REASONS = ['nearest_available', 'stale_position', 'home_position'] as const;

@@ -180,7 +180,7 @@ export function prune(s: WallState, now: number): WallState {
 
 /** Counts the wall's dispatch panel shows: incidents of the last 24 h by state. */
 export function dispatchCounts(s: WallState): Record<IncidentState, number> {
-  const out: Record<IncidentState, number> = { received: 0, dispatched: 0, on_scene: 0, handled: 0, closed: 0 };
+  const out: Record<IncidentState, number> = { received: 0, dispatched: 0, en_route: 0, on_scene: 0, handled: 0, closed: 0 };
   for (const c of s.incidents) out[c.state]++;
   return out;
 }

@@ -6,7 +6,7 @@
  * unit, the second finds the row changed and is refused, whatever the store (PGlite runs one
  * transaction at a time; PostgreSQL waits on the row lock and re-reads).
  */
-import { incidentStateAt, type IncidentState } from '@watchfloor/config/contracts';
+import { incidentStateAt, type CallCategory, type IncidentState } from '@watchfloor/config/contracts';
 import {
   ASSIGNABLE_STATES as ASSIGNABLE, ASSIGNED_UNIT_STATUS, FREE_UNIT_STATUS, REASSIGNABLE_STATES as REASSIGNABLE, type AssignConflict,
 } from '@watchfloor/config/dispatch';
@@ -16,7 +16,7 @@ export interface IncidentRow {
   id: string;
   status: IncidentState;
   priority: number;
-  category: string;
+  category: CallCategory;
   gridId: string | null;
   lon: number;
   lat: number;
@@ -25,27 +25,28 @@ export interface IncidentRow {
   version: number;
   receivedAt: string;
   dispatchedAt: string | null;
+  enRouteAt: string | null;
   onSceneAt: string | null;
   handledAt: string | null;
   closedAt: string | null;
 }
 
 interface RawIncident {
-  call_id: string; priority: number; category: string; grid_id: string | null; lon: number; lat: number;
+  call_id: string; priority: number; category: CallCategory; grid_id: string | null; lon: number; lat: number;
   unit_id: string | null; assigned_by: string | null; version: number; received_at: Date | string;
-  dispatched_at: Date | string | null; on_scene_at: Date | string | null; handled_at: Date | string | null; closed_at: Date | string | null;
+  dispatched_at: Date | string | null; en_route_at: Date | string | null; on_scene_at: Date | string | null; handled_at: Date | string | null; closed_at: Date | string | null;
 }
 
-const COLUMNS = 'call_id, priority, category, grid_id, lon, lat, unit_id, assigned_by, version, received_at, dispatched_at, on_scene_at, handled_at, closed_at';
+const COLUMNS = 'call_id, priority, category, grid_id, lon, lat, unit_id, assigned_by, version, received_at, dispatched_at, en_route_at, on_scene_at, handled_at, closed_at';
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
 const ms = (v: Date | string | null): number | null => (v === null ? null : new Date(v).getTime());
 
 function toRow(r: RawIncident, now: number): IncidentRow {
   return {
     id: r.call_id, priority: Number(r.priority), category: r.category, gridId: r.grid_id, lon: Number(r.lon), lat: Number(r.lat),
-    status: incidentStateAt({ dispatchedAt: ms(r.dispatched_at), onSceneAt: ms(r.on_scene_at), handledAt: ms(r.handled_at), closedAt: ms(r.closed_at) }, now),
+    status: incidentStateAt({ dispatchedAt: ms(r.dispatched_at), enRouteAt: ms(r.en_route_at), onSceneAt: ms(r.on_scene_at), handledAt: ms(r.handled_at), closedAt: ms(r.closed_at) }, now),
     assignedUnitId: r.unit_id, assignedBy: r.assigned_by, version: Number(r.version),
-    receivedAt: iso(r.received_at)!, dispatchedAt: iso(r.dispatched_at), onSceneAt: iso(r.on_scene_at), handledAt: iso(r.handled_at), closedAt: iso(r.closed_at),
+    receivedAt: iso(r.received_at)!, dispatchedAt: iso(r.dispatched_at), enRouteAt: iso(r.en_route_at), onSceneAt: iso(r.on_scene_at), handledAt: iso(r.handled_at), closedAt: iso(r.closed_at),
   };
 }
 

@@ -25,7 +25,7 @@ function col<T, V>(rows: readonly T[], f: (r: T) => V): V[] {
  * says: the SQL receives the unit statuses of each step as parameters, never a copy of them.
  * A step keeps its earliest time (LEAST ignores NULLs), so any arrival order gives one row.
  */
-const STEP_COLUMN = { dispatched: 'dispatched_at', on_scene: 'on_scene_at', handled: 'handled_at' } as const satisfies Record<IncidentMove, string>;
+const STEP_COLUMN = { dispatched: 'dispatched_at', en_route: 'en_route_at', on_scene: 'on_scene_at', handled: 'handled_at' } as const satisfies Record<IncidentMove, string>;
 const MOVES = Object.keys(STEP_COLUMN) as IncidentMove[];
 const DISPATCH_COLUMN = STEP_COLUMN[DISPATCH_COMMAND_MOVE];
 

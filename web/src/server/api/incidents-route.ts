@@ -13,7 +13,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DISPATCHERS } from '@watchfloor/config/auth';
 import { IncidentState, type DispatchCommand } from '@watchfloor/config/contracts';
-import { AssignBody, DISPATCH_RULES, distanceM, type SuggestionReason } from '@watchfloor/config/dispatch';
+import { AssignBody, DISPATCH_RULES, IncidentView, distanceM, type SuggestionReason } from '@watchfloor/config/dispatch';
 import { appendAudit } from '@watchfloor/ingest/store/audit';
 import { assignUnit, availableUnits, getIncident, listIncidents, type IncidentRow } from '@watchfloor/ingest/store/dispatch';
 import { OptionalTime, ready, type ApiContext } from './context';
@@ -22,11 +22,11 @@ import { errorBody, HttpError, requireRole, type Caller } from './http';
 const DAY_MS = 86_400_000;
 
 /** What the API shows of an incident; who assigned it (a person's username) only to signed-in people and the admin token. */
-function view(i: IncidentRow, caller?: Caller) {
+function view(i: IncidentRow, caller?: Caller): IncidentView {
   return {
-    id: i.id, status: i.status, priority: i.priority, category: i.category, gridId: i.gridId,
+    id: i.id, status: i.status, priority: i.priority, category: i.category, gridId: i.gridId, lon: i.lon, lat: i.lat,
     assignedUnitId: i.assignedUnitId, assignedBy: caller?.role === 'wall' ? null : i.assignedBy, version: i.version,
-    receivedAt: i.receivedAt, dispatchedAt: i.dispatchedAt, onSceneAt: i.onSceneAt, handledAt: i.handledAt, closedAt: i.closedAt,
+    receivedAt: i.receivedAt, dispatchedAt: i.dispatchedAt, enRouteAt: i.enRouteAt, onSceneAt: i.onSceneAt, handledAt: i.handledAt, closedAt: i.closedAt,
   };
 }
 
@@ -36,7 +36,7 @@ export function incidentsRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   api.get('/api/incidents', {
     onRequest: requireRole('read', ctx.settings),
-    schema: { querystring: z.object({ status: IncidentState.optional(), from: OptionalTime, to: OptionalTime, limit: z.coerce.number().int().min(1).max(5000).default(1000) }) },
+    schema: { querystring: z.object({ status: IncidentState.optional(), from: OptionalTime, to: OptionalTime, limit: z.coerce.number().int().min(1).max(5000).default(1000) }), response: { 200: z.array(IncidentView) } },
   }, async (req, reply) => {
     const now = Date.now();
     const to = req.query.to ?? new Date(now + 60_000);
