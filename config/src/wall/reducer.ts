@@ -5,9 +5,10 @@
  * identity, so map layers and panels skip work when their slice did not change.
  */
 import {
-  CAMERA_OFFLINE_ALERT, CLOSED_CASE_STATUSES, DISPATCH_COMMAND_MOVE, UNIT_STATUS_MOVES, incidentClosesAt, laterIncidentState,
+  CAMERA_OFFLINE_ALERT, CLOSED_CASE_STATUSES, DISPATCH_COMMAND_MOVE, ENGAGED_UNIT_STATUSES, UNIT_STATUS_MOVES, incidentClosesAt, laterIncidentState,
   type IncidentMove, type IncidentState,
 } from '../contracts';
+import { ASSIGNED_UNIT_STATUS, FREE_UNIT_STATUS } from '../dispatch';
 import { zonedParts } from '../time';
 import {
   ALERT_WINDOW_MS, INCIDENT_WINDOW_MS, MAX_ALERTS, MAX_INCIDENTS,
@@ -31,6 +32,22 @@ function withIncidentMove(s: WallState, id: string, move: IncidentMove, t: numbe
   const incidents = s.incidents.slice();
   incidents[i] = { ...moved, state };
   return { ...s, incidents };
+}
+
+/**
+ * A dispatch command hands its incident to its unit, as the store does (write-events.ts): the
+ * unit is dispatched on it when the command is its newest news, and a unit still holding the
+ * incident from before (a reassignment) is released, its time unchanged.
+ */
+function withDispatchedUnit(units: WallState['units'], unitId: string, incidentId: string, t: number): WallState['units'] {
+  let out = units;
+  const put = (id: string, u: WallState['units'][string]) => { if (out === units) out = { ...units }; out[id] = u; };
+  const cur = units[unitId];
+  if (cur && t > cur.t) put(unitId, { ...cur, status: ASSIGNED_UNIT_STATUS, incidentId, t });
+  for (const [id, u] of Object.entries(units)) {
+    if (id !== unitId && u.incidentId === incidentId && u.t < t && ENGAGED_UNIT_STATUSES.has(u.status)) put(id, { ...u, status: FREE_UNIT_STATUS, incidentId: null });
+  }
+  return out;
 }
 
 /** Ids of an incidents list, cached on the list (lists are never mutated, only replaced). */
@@ -78,7 +95,13 @@ export function apply(s: WallState, d: WallDelta, tz: string): WallState {
       break;
     case 'dispatches': {
       const now = Math.max(s.at, d.at);
-      for (const x of d.items) { seen(x.t); next = withIncidentMove(next, x.incidentId, DISPATCH_COMMAND_MOVE, x.t, now); }
+      let units = s.units;
+      for (const x of d.items) {
+        seen(x.t);
+        next = withIncidentMove(next, x.incidentId, DISPATCH_COMMAND_MOVE, x.t, now);
+        units = withDispatchedUnit(units, x.unitId, x.incidentId, x.t);
+      }
+      if (units !== s.units) next = { ...next, units };
       break;
     }
     case 'units': {
