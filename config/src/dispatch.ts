@@ -174,3 +174,18 @@ export type ResponseTimesPeriod = z.infer<typeof ResponseTimesPeriod>;
 /** GET /api/incidents/response-times: today (since local midnight) and this week (since Monday 00:00, the center's zone). */
 export const ResponseTimes = z.object({ today: ResponseTimesPeriod, week: ResponseTimesPeriod });
 export type ResponseTimes = z.infer<typeof ResponseTimes>;
+
+/**
+ * A unit as GET /api/units lists it: its current state (its newest report, or the console's
+ * assignment), what the wall's 可调警力 counts. `kind` is null for a unit the region does not list.
+ */
+export const UnitView = z.object({
+  unitId: z.string(),
+  kind: UnitKind.nullable(),
+  status: UnitStatusCode,
+  lon: z.number().nullable(),
+  lat: z.number().nullable(),
+  incidentId: z.string().nullable(),
+  at: IsoTime,
+});
+export type UnitView = z.infer<typeof UnitView>;

@@ -36,14 +36,15 @@ function withIncidentMove(s: WallState, id: string, move: IncidentMove, t: numbe
 
 /**
  * A dispatch command hands its incident to its unit, as the store does (write-events.ts): the
- * unit is dispatched on it when the command is its newest news, and a unit still holding the
+ * unit is dispatched on it when the command is its newest news (or its first), and a unit still holding the
  * incident from before (a reassignment) is released, its time unchanged.
  */
 function withDispatchedUnit(units: WallState['units'], unitId: string, incidentId: string, t: number): WallState['units'] {
   let out = units;
   const put = (id: string, u: WallState['units'][string]) => { if (out === units) out = { ...units }; out[id] = u; };
   const cur = units[unitId];
-  if (cur && t > cur.t) put(unitId, { ...cur, status: ASSIGNED_UNIT_STATUS, incidentId, t });
+  // Without a position yet, as the snapshot shows a unit the store holds none for.
+  if (!cur || t > cur.t) put(unitId, { lon: 0, lat: 0, ...cur, status: ASSIGNED_UNIT_STATUS, incidentId, t });
   for (const [id, u] of Object.entries(units)) {
     if (id !== unitId && u.incidentId === incidentId && u.t < t && ENGAGED_UNIT_STATUSES.has(u.status)) put(id, { ...u, status: FREE_UNIT_STATUS, incidentId: null });
   }

@@ -6,7 +6,7 @@
  * unit, the second finds the row changed and is refused, whatever the store (PGlite runs one
  * transaction at a time; PostgreSQL waits on the row lock and re-reads).
  */
-import { incidentStateAt, type CallCategory, type IncidentState } from '@watchfloor/config/contracts';
+import { incidentStateAt, type CallCategory, type IncidentState, type UnitStatusCode } from '@watchfloor/config/contracts';
 import {
   ASSIGNABLE_STATES as ASSIGNABLE, ASSIGNED_UNIT_STATUS, FREE_UNIT_STATUS, REASSIGNABLE_STATES as REASSIGNABLE, type AssignConflict,
 } from '@watchfloor/config/dispatch';
@@ -51,13 +51,13 @@ function toRow(r: RawIncident, now: number): IncidentRow {
 }
 
 /**
- * Incidents received in [from, to), by priority then waiting time. The state filter runs over
+ * Incidents received in [from, to) (to null: no upper bound), by priority then waiting time. The state filter runs over
  * the one state model (incidentStateAt) rather than a copy of it in SQL; the window bounds it.
  */
-export async function listIncidents(db: Queryable, q: { from: Date; to: Date; status: IncidentState | null; now: number; limit: number }): Promise<IncidentRow[]> {
+export async function listIncidents(db: Queryable, q: { from: Date; to: Date | null; status: IncidentState | null; now: number; limit: number }): Promise<IncidentRow[]> {
   const { rows } = await db.query<RawIncident>(
-    `SELECT ${COLUMNS} FROM incidents WHERE received_at >= $1 AND received_at < $2 ORDER BY priority, received_at`,
-    [q.from.toISOString(), q.to.toISOString()],
+    `SELECT ${COLUMNS} FROM incidents WHERE received_at >= $1 AND ($2::timestamptz IS NULL OR received_at < $2) ORDER BY priority, received_at`,
+    [q.from.toISOString(), q.to?.toISOString() ?? null],
   );
   return rows.map((r) => toRow(r, q.now)).filter((r) => q.status === null || r.status === q.status).slice(0, q.limit);
 }
@@ -67,12 +67,17 @@ export async function getIncident(db: Queryable, id: string, now: number): Promi
   return rows[0] ? toRow(rows[0], now) : null;
 }
 
-export interface UnitRow { unitId: string; status: string; lon: number | null; lat: number | null; incidentId: string | null; at: string; version: number }
+export interface UnitRow { unitId: string; status: UnitStatusCode; lon: number | null; lat: number | null; incidentId: string | null; at: string; version: number }
 
 export async function availableUnits(db: Queryable): Promise<UnitRow[]> {
-  const { rows } = await db.query<{ unit_id: string; status: string; lon: number | null; lat: number | null; incident_id: string | null; at: Date | string; version: number }>(
-    `SELECT unit_id, status, lon, lat, incident_id, at, version FROM units WHERE status = $1`,
-    [FREE_UNIT_STATUS],
+  return listUnits(db, FREE_UNIT_STATUS);
+}
+
+/** Units in their current state (all, or those of one status), by id. */
+export async function listUnits(db: Queryable, status: UnitStatusCode | null): Promise<UnitRow[]> {
+  const { rows } = await db.query<{ unit_id: string; status: UnitStatusCode; lon: number | null; lat: number | null; incident_id: string | null; at: Date | string; version: number }>(
+    `SELECT unit_id, status, lon, lat, incident_id, at, version FROM units WHERE $1::text IS NULL OR status = $1 ORDER BY unit_id`,
+    [status],
   );
   return rows.map((r) => ({ unitId: r.unit_id, status: r.status, lon: r.lon === null ? null : Number(r.lon), lat: r.lat === null ? null : Number(r.lat), incidentId: r.incident_id, at: iso(r.at)!, version: Number(r.version) }));
 }

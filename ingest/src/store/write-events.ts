@@ -252,14 +252,17 @@ async function writeDispatches(tx: Queryable, recs: DispatchRecord[]): Promise<S
       [col(added, (r) => r.event.incidentId), col(added, (r) => r.event.unitId), col(added, (r) => r.event.at)],
     );
     // A command hands its incident to its unit: the unit is dispatched on it (when the command is
-    // its newest news; a unit's own report of the same instant wins), and a unit still holding the
+    // its newest news, or its first: a unit's reports may arrive after it; a report of the same
+    // instant wins), and a unit still holding the
     // incident from before (a reassignment) is released, its time unchanged. The wall's reducer
     // does the same with the command's delta, so the wall and GET /api/units agree.
     const cmds = [col(added, (r) => r.event.incidentId), col(added, (r) => r.event.unitId), col(added, (r) => r.event.at)];
     await tx.query(
-      `UPDATE units u SET status = $4, incident_id = v.id, at = v.t
+      `INSERT INTO units AS u (unit_id, status, incident_id, at)
+       SELECT v.unit, $4, v.id, v.t
        FROM (SELECT DISTINCT ON (unit) * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(id, unit, t) ORDER BY unit, t DESC) AS v
-       WHERE u.unit_id = v.unit AND v.t > u.at`,
+       ON CONFLICT (unit_id) DO UPDATE SET status = excluded.status, incident_id = excluded.incident_id, at = excluded.at
+       WHERE excluded.at > u.at`,
       [...cmds, ASSIGNED_UNIT_STATUS],
     );
     await tx.query(

@@ -15,6 +15,7 @@ import { regionRoute } from './region-route';
 import { statsRoute } from './stats-route';
 import { warningsRoutes } from './warnings-route';
 import { incidentsRoutes } from './incidents-route';
+import { unitsRoutes } from './units-route';
 import { auditRoutes } from './audit-route';
 import { sessionRoutes } from './session-route';
 import { usersRoutes } from './users-route';
@@ -65,6 +66,7 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
     regionRoute(api, ctx);
     warningsRoutes(api, ctx);
     incidentsRoutes(api, ctx);
+    unitsRoutes(api, ctx);
     metricsRoute(api, ctx.settings.metricsToken);
     // Its own scope: the ingest body parser (raw text, INGEST_MAX_BYTES) applies to it alone.
     await api.register(async (ingest) => ingestRoute(ingest, ctx));

@@ -1,5 +1,6 @@
 /**
- * GET  /api/incidents?status=&from=&to=       — read roles (the wall token included: no personal data here)
+ * GET  /api/incidents?status=&from=&to=       — read roles (the wall token included: no personal data here);
+ *      by default the wall's window, so that its 警力调度 counts equal these lists
  * GET  /api/incidents/<id>/suggestions         — read roles
  * POST /api/incidents/<id>/assign { unitId, instruction?, expectedVersion?, reassign? }
  *      — a dispatcher or admin session (with its CSRF token) or the admin token; 409 with the
@@ -14,12 +15,11 @@ import { z } from 'zod';
 import { DISPATCHERS } from '@watchfloor/config/auth';
 import { IncidentState, type DispatchCommand } from '@watchfloor/config/contracts';
 import { AssignBody, DISPATCH_RULES, IncidentView, distanceM, type SuggestionReason } from '@watchfloor/config/dispatch';
+import { INCIDENT_WINDOW_MS } from '@watchfloor/config/wall';
 import { appendAudit } from '@watchfloor/ingest/store/audit';
 import { assignUnit, availableUnits, getIncident, listIncidents, type IncidentRow } from '@watchfloor/ingest/store/dispatch';
 import { OptionalTime, ready, type ApiContext } from './context';
 import { errorBody, HttpError, requireRole, type Caller } from './http';
-
-const DAY_MS = 86_400_000;
 
 /** What the API shows of an incident; who assigned it (a person's username) only to signed-in people and the admin token. */
 function view(i: IncidentRow, caller?: Caller): IncidentView {
@@ -39,8 +39,10 @@ export function incidentsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     schema: { querystring: z.object({ status: IncidentState.optional(), from: OptionalTime, to: OptionalTime, limit: z.coerce.number().int().min(1).max(5000).default(1000) }), response: { 200: z.array(IncidentView) } },
   }, async (req, reply) => {
     const now = Date.now();
-    const to = req.query.to ?? new Date(now + 60_000);
-    const from = req.query.from ?? new Date(to.getTime() - DAY_MS);
+    // By default the wall's window (its 警力调度 counts are these): received in the last 24 h,
+    // calls stamped a little ahead of the clock included.
+    const to = req.query.to;
+    const from = req.query.from ?? new Date((to?.getTime() ?? now) - INCIDENT_WINDOW_MS);
     const rows = await listIncidents(ready(ctx).db, { from, to, status: req.query.status ?? null, now, limit: req.query.limit });
     return reply.header('cache-control', 'no-store').send(rows.map((r) => view(r, req.caller)));
   });
