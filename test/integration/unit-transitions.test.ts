@@ -136,31 +136,38 @@ for (const kind of STORE_KINDS) {
       const day0 = Math.floor(Date.parse('2017-06-05T00:00:00+08:00') / HOUR);
       const events: SimEvent[] = [...model.initialUnits(day0 * HOUR)];
       for (let h = day0; h < day0 + 24; h++) events.push(...model.eventsInHour(h, true));
+      // The invariant: an incident not yet handled is still held by its unit, unless the unit has
+      // not reported since. Checked after every hour of the day.
+      const stuck = async (): Promise<string[]> => {
+        const { rows } = await day.db.query<{ call_id: string; unit_id: string; status: string; incident_id: string | null; at: Date; last: Date }>(
+          `SELECT i.call_id, i.unit_id, u.status, u.incident_id, u.at, greatest(i.dispatched_at, i.en_route_at, i.on_scene_at) AS last
+           FROM incidents i JOIN units u ON u.unit_id = i.unit_id
+           WHERE i.handled_at IS NULL AND (i.dispatched_at IS NOT NULL OR i.en_route_at IS NOT NULL OR i.on_scene_at IS NOT NULL)`,
+        );
+        const held = (r: (typeof rows)[number]) => ENGAGED_UNIT_STATUSES.has(r.status as Unit['status']) && r.incident_id === r.call_id;
+        return rows.filter((r) => !held(r) && new Date(r.at).getTime() > new Date(r.last).getTime()).map((r) => `${r.call_id} on ${r.unit_id} (${r.status})`);
+      };
       let refused = 0;
+      const violations: string[] = [];
       let i = 0;
+      let hour = day0;
       while (i < events.length) {
         const topic = events[i]!.event.topic as Topic;
         const batch: unknown[] = [];
-        while (i < events.length && events[i]!.event.topic === topic && batch.length < 2000) batch.push(events[i++]!.event.value);
-        const out = await day.pipeline.process(topic, batch.map((value) => ({ value })), 'bus');
-        refused += out.rejected.filter((r) => r.code === 'transition').length;
-        assert.deepEqual(out.rejected.filter((r) => r.code !== 'transition'), []);
+        while (i < events.length && events[i]!.event.topic === topic && batch.length < 2000 && events[i]!.t < (hour + 1) * HOUR) batch.push(events[i++]!.event.value);
+        if (batch.length) {
+          const out = await day.pipeline.process(topic, batch.map((value) => ({ value })), 'bus');
+          refused += out.rejected.filter((r) => r.code === 'transition').length;
+          assert.deepEqual(out.rejected.filter((r) => r.code !== 'transition'), []);
+        }
+        if (i >= events.length || events[i]!.t >= (hour + 1) * HOUR) {
+          violations.push(...(await stuck()).map((v) => `${new Date((hour + 1) * HOUR).toISOString()}: ${v}`));
+          hour++;
+        }
       }
-      assert.equal(refused, 0, 'no refused transition');
       const responses = events.filter((e) => e.event.topic === 'dispatch.commands').length;
       assert.ok(responses > 50, `the model sent units on ${responses} calls`);
-      // The invariant, at the end of the day: an incident not yet handled is still held by its unit,
-      // unless the unit has not reported since.
-      const { rows } = await day.db.query<{ call_id: string; unit_id: string; status: string; incident_id: string | null; at: Date; last: Date }>(
-        `SELECT i.call_id, i.unit_id, u.status, u.incident_id, u.at, greatest(i.dispatched_at, i.en_route_at, i.on_scene_at) AS last
-         FROM incidents i JOIN units u ON u.unit_id = i.unit_id
-         WHERE i.received_at >= $1 AND i.handled_at IS NULL AND (i.dispatched_at IS NOT NULL OR i.en_route_at IS NOT NULL OR i.on_scene_at IS NOT NULL)`,
-        [iso(day0 * HOUR)],
-      );
-      const held = (r: (typeof rows)[number]) => ENGAGED_UNIT_STATUSES.has(r.status as Unit['status']) && r.incident_id === r.call_id;
-      const stuck = rows.filter((r) => !held(r) && new Date(r.at).getTime() > new Date(r.last).getTime());
-      assert.ok(rows.length + responses > 0);
-      assert.deepEqual(stuck.map((r) => `${r.call_id} on ${r.unit_id} (${r.status})`), []);
+      assert.deepEqual({ refused, violations: violations.slice(0, 10) }, { refused: 0, violations: [] });
     });
   });
 }
