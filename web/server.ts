@@ -15,7 +15,7 @@ import next from 'next';
 import { devDefaultsInUse, loadSettings } from '@watchfloor/config/settings';
 import { startRuntime, type Runtime } from '@watchfloor/ingest/runtime';
 import { startSimulator, type Simulator } from '@watchfloor/ingest/simulator/simulator';
-import { obeyDispatches } from '@watchfloor/ingest/simulator/field-units';
+import { obeyDispatches, type FieldUnits } from '@watchfloor/ingest/simulator/field-units';
 import { createLogger, lineLog } from '@watchfloor/ingest/log';
 import { deltaLatency, socketClientsGauge } from '@watchfloor/ingest/metrics';
 import { bootstrapAccounts } from '@watchfloor/ingest/auth/bootstrap';
@@ -39,7 +39,7 @@ const webDir = path.dirname(fileURLToPath(import.meta.url));
 
 let runtime: Runtime | null = null;
 let simulator: Simulator | null = null;
-let fieldUnits: { stop(): void } | null = null;
+let fieldUnits: FieldUnits | null = null;
 let hub: WallHub | null = null;
 let archiver: WeeklyArchiver | null = null;
 let gateway: ReturnType<typeof startGateway> | null = null;
@@ -141,10 +141,12 @@ async function main(): Promise<void> {
   };
   log(`[web] data plane ready (store: ${runtime.db.kind}/${runtime.db.flavor}, region: ${runtime.region.meta.name}, ${runtime.region.grids.features.length} grids)`);
   if (settings.simulate) {
-    simulator = startSimulator({ publisher: runtime.publisher, region: runtime.region, settings, log });
-    log(`[web] simulator feeding ${runtime.region.meta.name} (seed ${settings.SIMULATE_SEED}, speed ×${settings.SIMULATE_SPEED})`);
-    // The simulated field obeys the console's dispatches (on the bus: embedded only).
+    // The simulated field obeys the console's dispatches (on the bus: embedded only), and holds
+    // the model back from a unit while it works a console order.
     if (runtime.bus) fieldUnits = obeyDispatches({ bus: runtime.bus, publisher: runtime.publisher, region: runtime.region, db: runtime.db, timeScale: settings.SIMULATE_FIELD_SCALE, log });
+    const field = fieldUnits;
+    simulator = startSimulator({ publisher: runtime.publisher, region: runtime.region, settings, log, ...(field ? { keep: (e) => field.keepModelEvent(e) } : {}) });
+    log(`[web] simulator feeding ${runtime.region.meta.name} (seed ${settings.SIMULATE_SEED}, speed ×${settings.SIMULATE_SPEED})`);
   }
   // The rules start after the back-fill is stored, so it counts as their history.
   void (async () => {

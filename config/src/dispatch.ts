@@ -26,7 +26,7 @@ export const FREE_UNIT_STATUS: UnitStatusCode = 'available';
 export const ASSIGNED_UNIT_STATUS: UnitStatusCode = 'dispatched';
 /** The incident states an assignment may start from, and a reassignment (a handled incident is sent nobody). */
 export const ASSIGNABLE_STATES: ReadonlySet<IncidentState> = new Set(['received']);
-export const REASSIGNABLE_STATES: ReadonlySet<IncidentState> = new Set(['dispatched', 'on_scene']);
+export const REASSIGNABLE_STATES: ReadonlySet<IncidentState> = new Set(['dispatched', 'en_route', 'on_scene']);
 
 /** Why a unit is suggested where it is. */
 export const SUGGESTION_REASONS = ['nearest_available', 'stale_position', 'home_position'] as const;
@@ -174,3 +174,18 @@ export type ResponseTimesPeriod = z.infer<typeof ResponseTimesPeriod>;
 /** GET /api/incidents/response-times: today (since local midnight) and this week (since Monday 00:00, the center's zone). */
 export const ResponseTimes = z.object({ today: ResponseTimesPeriod, week: ResponseTimesPeriod });
 export type ResponseTimes = z.infer<typeof ResponseTimes>;
+
+/**
+ * A unit as GET /api/units lists it: its current state (its newest report, or the console's
+ * assignment), what the wall's 可调警力 counts. `kind` is null for a unit the region does not list.
+ */
+export const UnitView = z.object({
+  unitId: z.string(),
+  kind: UnitKind.nullable(),
+  status: UnitStatusCode,
+  lon: z.number().nullable(),
+  lat: z.number().nullable(),
+  incidentId: z.string().nullable(),
+  at: IsoTime,
+});
+export type UnitView = z.infer<typeof UnitView>;

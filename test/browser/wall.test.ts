@@ -99,6 +99,15 @@ describe('the wall in a browser', () => {
     assert.deepEqual(r.small, [], `text below 18 px:\n${r.small.join('\n')}`);
     assert.deepEqual(r.rows, [], `list rows below 20 px:\n${r.rows.join('\n')}`);
     assert.ok(r.headlines.length >= 3, JSON.stringify(r.headlines));
+    // 警力调度 shows every incident state and 可调警力: each cell whole, inside its panel and the screen.
+    const cut = await page.evaluate(() => {
+      const panel = document.querySelector('[data-testid=dispatch]')!.getBoundingClientRect();
+      return [...document.querySelectorAll('[data-testid=dispatch] .cell')].map((c) => ({ text: c.textContent, box: c.getBoundingClientRect() }))
+        .filter(({ box }) => box.bottom > Math.min(panel.bottom, innerHeight) + 0.5 || box.right > Math.min(panel.right, innerWidth) + 0.5)
+        .map(({ text }) => text);
+    });
+    assert.equal(await page.locator('[data-testid=dispatch] .cell').count(), 7, 'six states and the available units');
+    assert.deepEqual(cut, [], '警力调度 cells cut off');
     for (const h of r.headlines) {
       assert.ok(h.px >= 48, `headline ${h.id} is ${h.px} px`);
       assert.match(h.tnum, /tabular-nums/, `headline ${h.id}`);

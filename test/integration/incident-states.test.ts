@@ -35,7 +35,7 @@ function scenario(ids: string[]) {
     [u(4, 'en_route', 50), u(5, 'available', 60), u(7, 'on_scene', 70), u(6, 'off_duty', 20)],
   ];
   const dispatches = [dispatch({ incidentId: ids[1]!, unitId: units[1]!.id, at: iso(NOW - 50 * MIN) })];
-  const expected: IncidentState[] = ['received', 'dispatched', 'dispatched', 'on_scene', 'handled', 'closed', 'received', 'closed', 'closed'];
+  const expected: IncidentState[] = ['received', 'dispatched', 'en_route', 'on_scene', 'handled', 'closed', 'received', 'closed', 'closed'];
   return { batches, dispatches, expected };
 }
 

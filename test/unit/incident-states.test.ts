@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  CLOSED_CASE_STATUS_LIST, INCIDENT_CLOSE_AFTER_MS, UNIT_STATUSES, UNIT_STATUS_MOVES, incidentStateAt, unitStatusesMovingTo,
+  CLOSED_CASE_STATUS_LIST, INCIDENT_CLOSE_AFTER_MS, INCIDENT_STATES, UNIT_STATUSES, UNIT_STATUS_MOVES, incidentStateAt, unitStatusesMovingTo,
 } from '@watchfloor/config/contracts';
 import { REPO_ROOT } from '@watchfloor/config/settings';
 import { apply, dispatchCounts, prune, type WallCall, type WallState } from '@watchfloor/config/wall';
@@ -31,15 +31,49 @@ const unit = (incidentId: string, status: WallState['units'][string]['status'], 
 const stateOf = (s: WallState, id: string) => s.incidents.find((c) => c.id === id)?.state;
 
 test('each unit status moves an incident to at most one state, and the lists given to SQL partition the moves', () => {
-  const listed = (['dispatched', 'on_scene', 'handled'] as const).flatMap((m) => unitStatusesMovingTo(m));
+  const listed = (['dispatched', 'en_route', 'on_scene', 'handled'] as const).flatMap((m) => unitStatusesMovingTo(m));
   assert.equal(new Set(listed).size, listed.length);
   assert.deepEqual(new Set(listed), new Set(UNIT_STATUSES.filter((s) => UNIT_STATUS_MOVES[s] !== undefined)));
-  assert.deepEqual(unitStatusesMovingTo('dispatched').sort(), ['dispatched', 'en_route']);
+  assert.deepEqual(unitStatusesMovingTo('dispatched'), ['dispatched']);
+  assert.deepEqual(unitStatusesMovingTo('en_route'), ['en_route']);
+  assert.deepEqual([...INCIDENT_STATES], ['received', 'dispatched', 'en_route', 'on_scene', 'handled', 'closed']);
+});
+
+test('an incident is at the furthest step it reached: a later step implies the earlier ones', () => {
+  const none = { dispatchedAt: null, enRouteAt: null, onSceneAt: null, handledAt: null, closedAt: null };
+  assert.equal(incidentStateAt(none, T0), 'received');
+  assert.equal(incidentStateAt({ ...none, dispatchedAt: T0 }, T0), 'dispatched');
+  assert.equal(incidentStateAt({ ...none, dispatchedAt: T0, enRouteAt: T0 + MIN }, T0), 'en_route');
+  // En route reported by the field without a dispatch anyone saw; on scene without an en-route report.
+  assert.equal(incidentStateAt({ ...none, enRouteAt: T0 }, T0), 'en_route');
+  assert.equal(incidentStateAt({ ...none, onSceneAt: T0 }, T0), 'on_scene');
+  assert.equal(incidentStateAt({ ...none, enRouteAt: T0, onSceneAt: T0 - MIN }, T0), 'on_scene');
+});
+
+test('reducer: en route is its own step, reached at the earliest en-route report and never left backwards', () => {
+  let s = withCalls('a');
+  s = apply(s, { seq: 1, at: T0, type: 'dispatches', items: [{ incidentId: 'a', unitId: 'U1', t: T0 - 3 * MIN }] }, TZ);
+  assert.equal(stateOf(s, 'a'), 'dispatched');
+  s = apply(s, { seq: 2, at: T0, type: 'units', items: [unit('a', 'en_route', T0 - 2 * MIN)] }, TZ);
+  assert.equal(stateOf(s, 'a'), 'en_route');
+  assert.deepEqual(dispatchCounts(s), { received: 0, dispatched: 0, en_route: 1, on_scene: 0, handled: 0, closed: 0 });
+  s = apply(s, { seq: 3, at: T0, type: 'units', items: [unit('a', 'on_scene', T0 - MIN)] }, TZ);
+  // A late dispatch or en-route report does not move it back.
+  s = apply(s, { seq: 4, at: T0, type: 'units', items: [unit('a', 'en_route', T0 - 4 * MIN)] }, TZ);
+  s = apply(s, { seq: 5, at: T0, type: 'dispatches', items: [{ incidentId: 'a', unitId: 'U1', t: T0 - 5 * MIN }] }, TZ);
+  assert.equal(stateOf(s, 'a'), 'on_scene');
+});
+
+test('migration 009 back-fills en_route_at from the unit statuses of the config', () => {
+  const sql = fs.readFileSync(path.join(REPO_ROOT, 'ingest', 'src', 'store', 'migrations', '009_incident_en_route.sql'), 'utf8');
+  const m = /status\s*=\s*ANY\s*\('\{([^}]*)\}'::text\[\]\)/i.exec(sql);
+  assert.ok(m, 'the back-fill names its unit statuses');
+  assert.deepEqual(m[1]!.split(',').map((x) => x.trim()).sort(), unitStatusesMovingTo('en_route').sort());
 });
 
 test('an incident is closed once the quiet time after it was handled has passed, not before', () => {
   const handledAt = T0;
-  const times = { dispatchedAt: T0 - 10 * MIN, onSceneAt: T0 - 5 * MIN, handledAt, closedAt: handledAt + INCIDENT_CLOSE_AFTER_MS };
+  const times = { dispatchedAt: T0 - 10 * MIN, enRouteAt: T0 - 8 * MIN, onSceneAt: T0 - 5 * MIN, handledAt, closedAt: handledAt + INCIDENT_CLOSE_AFTER_MS };
   assert.equal(incidentStateAt(times, handledAt + INCIDENT_CLOSE_AFTER_MS - 1), 'handled');
   assert.equal(incidentStateAt(times, handledAt + INCIDENT_CLOSE_AFTER_MS), 'closed');
   assert.equal(incidentStateAt({ ...times, handledAt: null, closedAt: null }, T0), 'on_scene');

@@ -58,7 +58,7 @@ test('unchanged slices keep their identity; dispatch and arrival move an inciden
   // A late "en route" does not move it back.
   const s4 = apply(s3, { seq: 4, at: T0, type: 'units', items: [{ unitId: 'u', t: T0 + 300_000, status: 'en_route', lon: null, lat: null, incidentId: 'a' }] }, TZ);
   assert.equal(s4.incidents[0]!.state, 'on_scene');
-  assert.deepEqual(dispatchCounts(s4), { received: 0, dispatched: 0, on_scene: 1, handled: 0, closed: 0 });
+  assert.deepEqual(dispatchCounts(s4), { received: 0, dispatched: 0, en_route: 0, on_scene: 1, handled: 0, closed: 0 });
 });
 
 test('cameras go offline and come back; cases leave when resolved; warnings come and go', () => {

@@ -42,7 +42,7 @@ export const UNIT_STATUSES = ['available', 'dispatched', 'en_route', 'on_scene',
 export const UnitStatusCode = z.enum(UNIT_STATUSES);
 export type UnitStatusCode = z.infer<typeof UnitStatusCode>;
 
-export const INCIDENT_STATES = ['received', 'dispatched', 'on_scene', 'handled', 'closed'] as const;
+export const INCIDENT_STATES = ['received', 'dispatched', 'en_route', 'on_scene', 'handled', 'closed'] as const;
 export const IncidentState = z.enum(INCIDENT_STATES);
 export type IncidentState = z.infer<typeof IncidentState>;
 

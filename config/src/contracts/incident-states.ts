@@ -1,18 +1,18 @@
 /**
- * How an incident moves through its states (DESIGN.md §3: received → dispatched → on scene →
- * handled → closed), defined once: the store's incident columns (write-events.ts receives the
+ * How an incident moves through its states (issue 8: received → dispatched → en route → on
+ * scene → handled → closed), defined once: the store's incident columns (write-events.ts receives the
  * status lists as parameters), the wall's snapshot query and the wall's reducer all read this,
  * so the dispatch panel shows the same state whether it came from a snapshot or from deltas.
  *
  * An incident only moves forward, and each step's time is the earliest event that says so,
- * whatever order the events arrive in. The first three steps are said by events; `closed` has
+ * whatever order the events arrive in. The first four steps are said by events; `closed` has
  * no event in the contracts (no topic says 结警), so it is a rule of time: an incident is closed
  * once `INCIDENT_CLOSE_AFTER_MS` has passed since it was handled (its unit released from it).
  */
 import { INCIDENT_STATES, type IncidentState, type UnitStatusCode } from './codes';
 
 /** The states an event can move an incident to (closed follows from time, received from the call). */
-export type IncidentMove = Extract<IncidentState, 'dispatched' | 'on_scene' | 'handled'>;
+export type IncidentMove = Extract<IncidentState, 'dispatched' | 'en_route' | 'on_scene' | 'handled'>;
 
 /**
  * What a unit's status says of the incident it names. Statuses absent here (busy, off_duty)
@@ -20,7 +20,7 @@ export type IncidentMove = Extract<IncidentState, 'dispatched' | 'on_scene' | 'h
  */
 export const UNIT_STATUS_MOVES: Readonly<Partial<Record<UnitStatusCode, IncidentMove>>> = {
   dispatched: 'dispatched',
-  en_route: 'dispatched',
+  en_route: 'en_route',
   on_scene: 'on_scene',
   available: 'handled',
 };
@@ -56,16 +56,21 @@ export function laterIncidentState(a: IncidentState, b: IncidentState): Incident
 /** When each step happened, ms (null: not yet). */
 export interface IncidentTimes {
   dispatchedAt: number | null;
+  enRouteAt: number | null;
   onSceneAt: number | null;
   handledAt: number | null;
   closedAt: number | null;
 }
 
-/** An incident's state at `now` from its step times: the furthest step reached. */
+/**
+ * An incident's state at `now` from its step times: the furthest step reached. A later step
+ * implies the earlier ones (a unit that reports on scene without an en-route report was en route).
+ */
 export function incidentStateAt(t: IncidentTimes, now: number): IncidentState {
   if (t.closedAt !== null && t.closedAt <= now) return 'closed';
   if (t.handledAt !== null) return 'handled';
   if (t.onSceneAt !== null) return 'on_scene';
+  if (t.enRouteAt !== null) return 'en_route';
   if (t.dispatchedAt !== null) return 'dispatched';
   return 'received';
 }

@@ -5,3 +5,4 @@ export * from './keys';
 export * from './rejections';
 export * from './storable';
 export * from './topics';
+export * from './unit-transitions';

@@ -107,7 +107,7 @@ export const zhCN = {
     registered: '已登记', mediating: '调解中', escalated: '已上报', resolved: '已化解', closed: '已结案', reopened: '重新受理',
   } satisfies Record<CaseStatusCode, string>,
   risk: { red: '红色', yellow: '黄色', blue: '蓝色' } satisfies Record<Risk, string>,
-  incidentState: { received: '已接警', dispatched: '已派警', on_scene: '已到场', handled: '已处置', closed: '已结警' } satisfies Record<IncidentState, string>,
+  incidentState: { received: '已接警', dispatched: '已派警', en_route: '出警途中', on_scene: '已到场', handled: '已处置', closed: '已结警' } satisfies Record<IncidentState, string>,
   unitStatus: {
     available: '空闲', dispatched: '已派出', en_route: '在途', on_scene: '在现场', busy: '忙碌', off_duty: '下班',
   } satisfies Record<UnitStatusCode, string>,

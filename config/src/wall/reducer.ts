@@ -5,9 +5,10 @@
  * identity, so map layers and panels skip work when their slice did not change.
  */
 import {
-  CAMERA_OFFLINE_ALERT, CLOSED_CASE_STATUSES, DISPATCH_COMMAND_MOVE, UNIT_STATUS_MOVES, incidentClosesAt, laterIncidentState,
+  CAMERA_OFFLINE_ALERT, CLOSED_CASE_STATUSES, DISPATCH_COMMAND_MOVE, ENGAGED_UNIT_STATUSES, UNIT_STATUS_MOVES, incidentClosesAt, laterIncidentState,
   type IncidentMove, type IncidentState,
 } from '../contracts';
+import { ASSIGNED_UNIT_STATUS, FREE_UNIT_STATUS } from '../dispatch';
 import { zonedParts } from '../time';
 import {
   ALERT_WINDOW_MS, INCIDENT_WINDOW_MS, MAX_ALERTS, MAX_INCIDENTS,
@@ -31,6 +32,23 @@ function withIncidentMove(s: WallState, id: string, move: IncidentMove, t: numbe
   const incidents = s.incidents.slice();
   incidents[i] = { ...moved, state };
   return { ...s, incidents };
+}
+
+/**
+ * A dispatch command hands its incident to its unit, as the store does (write-events.ts): the
+ * unit is dispatched on it when the command is its newest news (or its first), and a unit still holding the
+ * incident from before (a reassignment) is released, its time unchanged.
+ */
+function withDispatchedUnit(units: WallState['units'], unitId: string, incidentId: string, t: number): WallState['units'] {
+  let out = units;
+  const put = (id: string, u: WallState['units'][string]) => { if (out === units) out = { ...units }; out[id] = u; };
+  const cur = units[unitId];
+  // Without a position yet, as the snapshot shows a unit the store holds none for.
+  if (!cur || t > cur.t) put(unitId, { lon: 0, lat: 0, ...cur, status: ASSIGNED_UNIT_STATUS, incidentId, t });
+  for (const [id, u] of Object.entries(units)) {
+    if (id !== unitId && u.incidentId === incidentId && u.t < t && ENGAGED_UNIT_STATUSES.has(u.status)) put(id, { ...u, status: FREE_UNIT_STATUS, incidentId: null });
+  }
+  return out;
 }
 
 /** Ids of an incidents list, cached on the list (lists are never mutated, only replaced). */
@@ -78,7 +96,13 @@ export function apply(s: WallState, d: WallDelta, tz: string): WallState {
       break;
     case 'dispatches': {
       const now = Math.max(s.at, d.at);
-      for (const x of d.items) { seen(x.t); next = withIncidentMove(next, x.incidentId, DISPATCH_COMMAND_MOVE, x.t, now); }
+      let units = s.units;
+      for (const x of d.items) {
+        seen(x.t);
+        next = withIncidentMove(next, x.incidentId, DISPATCH_COMMAND_MOVE, x.t, now);
+        units = withDispatchedUnit(units, x.unitId, x.incidentId, x.t);
+      }
+      if (units !== s.units) next = { ...next, units };
       break;
     }
     case 'units': {
@@ -180,7 +204,7 @@ export function prune(s: WallState, now: number): WallState {
 
 /** Counts the wall's dispatch panel shows: incidents of the last 24 h by state. */
 export function dispatchCounts(s: WallState): Record<IncidentState, number> {
-  const out: Record<IncidentState, number> = { received: 0, dispatched: 0, on_scene: 0, handled: 0, closed: 0 };
+  const out: Record<IncidentState, number> = { received: 0, dispatched: 0, en_route: 0, on_scene: 0, handled: 0, closed: 0 };
   for (const c of s.incidents) out[c.state]++;
   return out;
 }

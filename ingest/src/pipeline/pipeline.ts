@@ -7,11 +7,12 @@
  */
 import { DEAD_LETTER_TOPIC, type AnyEvent, type RejectionCode, type Topic } from '@watchfloor/config/contracts';
 import type { Db } from '../store/db';
+import { checkUnitReports } from '../store/unit-reports';
 import { writeDeadLetters, writeEvents, type DeadLetter } from '../store/write-events';
 import { decode, rawText } from './decode';
 import { enrich, type EnrichContext } from './enrich';
 import { redactPhones } from './redact';
-import type { BatchOutcome, RawMessage, RecordOf, Rejection, SourceName, StoredBatch, StoredRecord } from '../records';
+import type { BatchOutcome, RawMessage, RecordOf, Rejection, SourceName, StoredBatch, StoredRecord, UnitRecord } from '../records';
 import { validate } from './validate';
 
 export type StoredListener = (batch: StoredBatch) => void | Promise<void>;
@@ -34,6 +35,8 @@ export interface Rejected extends Rejection { at: number }
 
 export interface Prepared {
   records: StoredRecord[];
+  /** Each record's place in the batch (as `Rejected.at`). */
+  recordAt: number[];
   rejected: Rejected[];
 }
 
@@ -65,6 +68,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   function prepare(topic: Topic, messages: readonly RawMessage[]): Prepared {
     const rejected: Rejected[] = [];
     const records: StoredRecord[] = [];
+    const recordAt: number[] = [];
     const vopts = { now: now(), maxSkewSeconds: opts.maxEventSkewSeconds };
     messages.forEach((m, at) => {
       // Reasons may echo input: phones are masked before they reach a reply, a table or a log.
@@ -76,21 +80,50 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       const e = enrich(opts.ctx, { topic, value: v.value } as AnyEvent);
       if (!e.ok) return reject(e.code, e.reason);
       records.push(e.record);
+      recordAt.push(at);
     });
-    return { records, rejected };
+    return { records, recordAt, rejected };
   }
 
   async function process(topic: Topic, messages: readonly RawMessage[], source: SourceName): Promise<BatchOutcome> {
     const t0 = performance.now();
-    const { records, rejected } = prepare(topic, messages);
-    const letters: DeadLetter[] = rejected.map((r) => ({ topic, source, code: r.code, reason: r.reason, payload: redactPhones(rawText(messages[r.at]!)) }));
+    const prepared = prepare(topic, messages);
+    const rejected = prepared.rejected;
+    let records = prepared.records;
+    const letterOf = (r: Rejected): DeadLetter => ({ topic, source, code: r.code, reason: r.reason, payload: redactPhones(rawText(messages[r.at]!)) });
+    let letters: DeadLetter[] = rejected.map(letterOf);
 
     const t1 = performance.now();
-    const fresh = await opts.db.transaction(async (tx) => {
-      const added = await writeEvents(tx, topic, records as RecordOf<Topic>[]);
-      await writeDeadLetters(tx, letters);
-      return added;
+    const stored = await opts.db.transaction(async (tx) => {
+      let toWrite = records;
+      let refusedLetters: DeadLetter[] = [];
+      const refusedRows: Rejected[] = [];
+      if (topic === 'unit.status') {
+        // Judged against the current state inside this transaction: a refused report is never stored.
+        const checked = await checkUnitReports(tx, records as UnitRecord[]);
+        if (checked.refused.length) {
+          const placeOf = new Map(records.map((r, i) => [r, prepared.recordAt[i]!]));
+          for (const x of checked.refused) {
+            const at = placeOf.get(x.record)!;
+            refusedRows.push({ index: messages[at]!.index ?? at, at, code: 'transition', reason: `${x.refusal}: ${x.detail}` });
+          }
+          refusedLetters = refusedRows.map(letterOf);
+          toWrite = checked.accepted;
+        }
+      }
+      const added = await writeEvents(tx, topic, toWrite as RecordOf<Topic>[]);
+      await writeDeadLetters(tx, [...letters, ...refusedLetters]);
+      // Only once committed do the refusals count (a retried transaction judges afresh).
+      return { added, toWrite, refusedRows, refusedLetters };
     });
+    const fresh = stored.added;
+    if (stored.refusedRows.length) {
+      rejected.push(...stored.refusedRows);
+      letters = [...letters, ...stored.refusedLetters];
+      records = stored.toWrite;
+      // Ids and codes only (the reason is built from them): warn level, as every "refused" line.
+      for (const r of stored.refusedRows) log(`[ingest] unit.status refused (transition): ${r.reason}`);
+    }
 
     const t2 = performance.now();
     stats.timing.prepareMs += t1 - t0;

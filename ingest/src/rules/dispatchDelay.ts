@@ -45,7 +45,9 @@ export class DispatchDelayRule implements Rule {
         const e = rec.event;
         if (!e.incidentId) return;
         const move = UNIT_STATUS_MOVES[e.status];
-        if (move === 'dispatched' || move === 'on_scene') this.mark(e.incidentId, t, move);
+        // En route is dispatched for this rule: the clock it stops is the one of sending a unit.
+        if (move === 'dispatched' || move === 'en_route') this.mark(e.incidentId, t, 'dispatched');
+        else if (move === 'on_scene') this.mark(e.incidentId, t, move);
         return;
       }
       default:

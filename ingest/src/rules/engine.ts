@@ -94,7 +94,7 @@ export function recordTime(rec: StoredRecord): number {
 function relevant(rec: StoredRecord): boolean {
   if (rec.topic !== 'unit.status') return true;
   const move = UNIT_STATUS_MOVES[rec.event.status];
-  return !!rec.event.incidentId && (move === 'dispatched' || move === 'on_scene');
+  return !!rec.event.incidentId && (move === 'dispatched' || move === 'en_route' || move === 'on_scene');
 }
 
 export class RulesEngine {

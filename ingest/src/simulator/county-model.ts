@@ -32,6 +32,13 @@ interface GridSite {
 }
 
 interface SimCall { t: number; value: EventOf<'police.calls'>; grid: GridSite; hour: number; index: number }
+/** A call's response as first drawn: its unit and times, before the unit's other calls are looked at. */
+interface Draft { unit: Unit; tDispatch: number; tScene: number; tFree: number }
+
+/** Gap kept between two responses of one unit (the patrol pings keep a minute off a response too). */
+const RESPONSE_GAP = 2 * MIN;
+/** The longest response, call to release: shorter than the horizon the model looks back over. */
+const MAX_RESPONSE = 3 * HOUR;
 
 export class CountyModel {
   private readonly grids: GridSite[];
@@ -40,6 +47,7 @@ export class CountyModel {
   private readonly responders: Map<string, Unit[]>;
   private readonly callCache = new Map<number, SimCall[]>();
   private readonly caseCache = new Map<number, SimEvent[][]>();
+  private readonly draftCache = new Map<number, (Draft | null)[]>();
 
   constructor(private readonly region: Region, private readonly seed: number, private readonly tz: string) {
     const villageName = new Map(region.villages.features.map((f) => [f.properties.code, f.properties.name]));
@@ -148,21 +156,55 @@ export class CountyModel {
     return { grid, point: this.pointIn(hr, grid), phone: mobile(hr) };
   }
 
-  /** Dispatch → en route → on scene → released, for calls that get a unit. */
-  private response(c: SimCall): SimEvent[] {
+  /** The call's response as drawn from its own seed alone (null: nobody is sent). */
+  private draft(c: SimCall): Draft | null {
+    let drafts = this.draftCache.get(c.hour);
+    if (!drafts) remember(this.draftCache, c.hour, (drafts = []), CASE_HORIZON_HOURS + 48);
+    if (drafts[c.index] !== undefined) return drafts[c.index]!;
     const rng = rngFor(this.seed, 'response', c.hour, c.index);
     const cat = c.value.category;
-    if (cat === 'other' || (cat === 'fraud' && rng() < 0.7)) return [];
     const pool = this.responders.get(c.grid.townCode) ?? [];
-    if (pool.length === 0) return [];
+    let d: Draft | null = null;
+    if (!(cat === 'other' || (cat === 'fraud' && rng() < 0.7)) && pool.length > 0) {
+      const { lon, lat } = c.value.location;
+      const nearest = [...pool].sort((a, b) => dist2(a, lon, lat) - dist2(b, lon, lat)).slice(0, 2);
+      const unit = pick(rng, nearest);
+      const delay = (c.value.priority === 1 ? 0.6 : 1.5) * MIN + exponential(rng, c.value.priority === 1 ? 1.2 * MIN : 3 * MIN);
+      const tDispatch = c.t + Math.round(delay);
+      const km = Math.sqrt(dist2(unit, lon, lat)) * 100;
+      const tScene = tDispatch + Math.round((km / 40) * HOUR + 2 * MIN + exponential(rng, 3 * MIN));
+      const tFree = Math.min(c.t + MAX_RESPONSE, tScene + Math.round(8 * MIN + exponential(rng, 22 * MIN)));
+      d = tScene < tFree ? { unit, tDispatch, tScene, tFree } : null;
+    }
+    drafts[c.index] = d;
+    return d;
+  }
+
+  /**
+   * Whether an earlier call's draft wants the same unit at an overlapping time: then this call
+   * gets nobody from the model (it waits for the console). A unit works one incident at a time,
+   * and is released from it by name before the next (the transitions the store checks,
+   * config/src/contracts/unit-transitions.ts). Judged against the earlier drafts, not their
+   * outcomes, so each call's answer is a function of the few hours before it: the model stays
+   * a pure function of (seed, hour), and no two kept responses of one unit overlap.
+   */
+  private unitTaken(c: SimCall, d: Draft): boolean {
+    for (let h = c.hour - RESPONSE_HORIZON_HOURS; h <= c.hour; h++) {
+      for (const o of this.callsInHour(h)) {
+        if (o.t > c.t || (o.t === c.t && (o.hour > c.hour || (o.hour === c.hour && o.index >= c.index)))) continue;
+        const od = this.draft(o);
+        if (od && od.unit.id === d.unit.id && od.tDispatch <= d.tFree + RESPONSE_GAP && d.tDispatch <= od.tFree + RESPONSE_GAP) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Dispatch → en route → on scene → released, for calls that get a unit. */
+  private response(c: SimCall): SimEvent[] {
+    const d = this.draft(c);
+    if (!d || this.unitTaken(c, d)) return [];
+    const { unit, tDispatch, tScene, tFree } = d;
     const { lon, lat } = c.value.location;
-    const nearest = [...pool].sort((a, b) => dist2(a, lon, lat) - dist2(b, lon, lat)).slice(0, 2);
-    const unit = pick(rng, nearest);
-    const delay = (c.value.priority === 1 ? 0.6 : 1.5) * MIN + exponential(rng, c.value.priority === 1 ? 1.2 * MIN : 3 * MIN);
-    const tDispatch = c.t + Math.round(delay);
-    const km = Math.sqrt(dist2(unit, lon, lat)) * 100;
-    const tScene = tDispatch + Math.round((km / 40) * HOUR + 2 * MIN + exponential(rng, 3 * MIN));
-    const tFree = tScene + Math.round(8 * MIN + exponential(rng, 22 * MIN));
     const id = c.value.id;
     const unitEvent = (t: number, status: EventOf<'unit.status'>['status'], pos?: { lon: number; lat: number }): SimEvent => ({
       t, event: { topic: 'unit.status', value: { unitId: unit.id, at: this.iso(t), status, incidentId: id, ...(pos ? { position: pos } : {}) } },

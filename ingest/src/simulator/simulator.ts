@@ -27,6 +27,8 @@ export interface SimulatorOptions {
   backfillDays?: number;
   tickMs?: number;
   log?: (l: string) => void;
+  /** Model events to send (default: all): the field units obeying the console hold some back. */
+  keep?: (e: SimEvent) => boolean;
 }
 
 /** Sends events in time order, grouping runs of one topic into one send. */
@@ -57,7 +59,8 @@ export function startSimulator(opts: SimulatorOptions): Simulator {
     while (emittedUntil < until && !stopped) {
       const hour = Math.floor(emittedUntil / HOUR);
       const end = Math.min(until, (hour + 1) * HOUR);
-      const due = model.eventsInHour(hour, live).filter((e) => e.t >= emittedUntil && e.t < end);
+      const keep = opts.keep ?? (() => true);
+      const due = model.eventsInHour(hour, live).filter((e) => e.t >= emittedUntil && e.t < end && keep(e));
       await publishInOrder(opts.publisher, due);
       emittedUntil = end;
     }

@@ -6,7 +6,7 @@
  * unit, the second finds the row changed and is refused, whatever the store (PGlite runs one
  * transaction at a time; PostgreSQL waits on the row lock and re-reads).
  */
-import { incidentStateAt, type IncidentState } from '@watchfloor/config/contracts';
+import { incidentStateAt, type CallCategory, type IncidentState, type UnitStatusCode } from '@watchfloor/config/contracts';
 import {
   ASSIGNABLE_STATES as ASSIGNABLE, ASSIGNED_UNIT_STATUS, FREE_UNIT_STATUS, REASSIGNABLE_STATES as REASSIGNABLE, type AssignConflict,
 } from '@watchfloor/config/dispatch';
@@ -16,7 +16,7 @@ export interface IncidentRow {
   id: string;
   status: IncidentState;
   priority: number;
-  category: string;
+  category: CallCategory;
   gridId: string | null;
   lon: number;
   lat: number;
@@ -25,38 +25,39 @@ export interface IncidentRow {
   version: number;
   receivedAt: string;
   dispatchedAt: string | null;
+  enRouteAt: string | null;
   onSceneAt: string | null;
   handledAt: string | null;
   closedAt: string | null;
 }
 
 interface RawIncident {
-  call_id: string; priority: number; category: string; grid_id: string | null; lon: number; lat: number;
+  call_id: string; priority: number; category: CallCategory; grid_id: string | null; lon: number; lat: number;
   unit_id: string | null; assigned_by: string | null; version: number; received_at: Date | string;
-  dispatched_at: Date | string | null; on_scene_at: Date | string | null; handled_at: Date | string | null; closed_at: Date | string | null;
+  dispatched_at: Date | string | null; en_route_at: Date | string | null; on_scene_at: Date | string | null; handled_at: Date | string | null; closed_at: Date | string | null;
 }
 
-const COLUMNS = 'call_id, priority, category, grid_id, lon, lat, unit_id, assigned_by, version, received_at, dispatched_at, on_scene_at, handled_at, closed_at';
+const COLUMNS = 'call_id, priority, category, grid_id, lon, lat, unit_id, assigned_by, version, received_at, dispatched_at, en_route_at, on_scene_at, handled_at, closed_at';
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
 const ms = (v: Date | string | null): number | null => (v === null ? null : new Date(v).getTime());
 
 function toRow(r: RawIncident, now: number): IncidentRow {
   return {
     id: r.call_id, priority: Number(r.priority), category: r.category, gridId: r.grid_id, lon: Number(r.lon), lat: Number(r.lat),
-    status: incidentStateAt({ dispatchedAt: ms(r.dispatched_at), onSceneAt: ms(r.on_scene_at), handledAt: ms(r.handled_at), closedAt: ms(r.closed_at) }, now),
+    status: incidentStateAt({ dispatchedAt: ms(r.dispatched_at), enRouteAt: ms(r.en_route_at), onSceneAt: ms(r.on_scene_at), handledAt: ms(r.handled_at), closedAt: ms(r.closed_at) }, now),
     assignedUnitId: r.unit_id, assignedBy: r.assigned_by, version: Number(r.version),
-    receivedAt: iso(r.received_at)!, dispatchedAt: iso(r.dispatched_at), onSceneAt: iso(r.on_scene_at), handledAt: iso(r.handled_at), closedAt: iso(r.closed_at),
+    receivedAt: iso(r.received_at)!, dispatchedAt: iso(r.dispatched_at), enRouteAt: iso(r.en_route_at), onSceneAt: iso(r.on_scene_at), handledAt: iso(r.handled_at), closedAt: iso(r.closed_at),
   };
 }
 
 /**
- * Incidents received in [from, to), by priority then waiting time. The state filter runs over
+ * Incidents received in [from, to) (to null: no upper bound), by priority then waiting time. The state filter runs over
  * the one state model (incidentStateAt) rather than a copy of it in SQL; the window bounds it.
  */
-export async function listIncidents(db: Queryable, q: { from: Date; to: Date; status: IncidentState | null; now: number; limit: number }): Promise<IncidentRow[]> {
+export async function listIncidents(db: Queryable, q: { from: Date; to: Date | null; status: IncidentState | null; now: number; limit: number }): Promise<IncidentRow[]> {
   const { rows } = await db.query<RawIncident>(
-    `SELECT ${COLUMNS} FROM incidents WHERE received_at >= $1 AND received_at < $2 ORDER BY priority, received_at`,
-    [q.from.toISOString(), q.to.toISOString()],
+    `SELECT ${COLUMNS} FROM incidents WHERE received_at >= $1 AND ($2::timestamptz IS NULL OR received_at < $2) ORDER BY priority, received_at`,
+    [q.from.toISOString(), q.to?.toISOString() ?? null],
   );
   return rows.map((r) => toRow(r, q.now)).filter((r) => q.status === null || r.status === q.status).slice(0, q.limit);
 }
@@ -66,12 +67,17 @@ export async function getIncident(db: Queryable, id: string, now: number): Promi
   return rows[0] ? toRow(rows[0], now) : null;
 }
 
-export interface UnitRow { unitId: string; status: string; lon: number | null; lat: number | null; incidentId: string | null; at: string; version: number }
+export interface UnitRow { unitId: string; status: UnitStatusCode; lon: number | null; lat: number | null; incidentId: string | null; at: string; version: number }
 
 export async function availableUnits(db: Queryable): Promise<UnitRow[]> {
-  const { rows } = await db.query<{ unit_id: string; status: string; lon: number | null; lat: number | null; incident_id: string | null; at: Date | string; version: number }>(
-    `SELECT unit_id, status, lon, lat, incident_id, at, version FROM units WHERE status = $1`,
-    [FREE_UNIT_STATUS],
+  return listUnits(db, FREE_UNIT_STATUS);
+}
+
+/** Units in their current state (all, or those of one status), by id. */
+export async function listUnits(db: Queryable, status: UnitStatusCode | null): Promise<UnitRow[]> {
+  const { rows } = await db.query<{ unit_id: string; status: UnitStatusCode; lon: number | null; lat: number | null; incident_id: string | null; at: Date | string; version: number }>(
+    `SELECT unit_id, status, lon, lat, incident_id, at, version FROM units WHERE $1::text IS NULL OR status = $1 ORDER BY unit_id`,
+    [status],
   );
   return rows.map((r) => ({ unitId: r.unit_id, status: r.status, lon: r.lon === null ? null : Number(r.lon), lat: r.lat === null ? null : Number(r.lat), incidentId: r.incident_id, at: iso(r.at)!, version: Number(r.version) }));
 }

@@ -7,8 +7,9 @@
  * the identity is an id alone a plain table guards it first (incidents for calls,
  * alert_ids for alerts): a re-send with another time is the same event, the first wins.
  */
+import { ASSIGNED_UNIT_STATUS, FREE_UNIT_STATUS } from '@watchfloor/config/dispatch';
 import {
-  DISPATCH_COMMAND_MOVE, INCIDENT_CLOSE_AFTER_MS, identityOf, unitStatusesMovingTo, type IncidentMove, type Topic,
+  DISPATCH_COMMAND_MOVE, ENGAGED_UNIT_STATUSES, INCIDENT_CLOSE_AFTER_MS, identityOf, unitStatusesMovingTo, type IncidentMove, type Topic,
 } from '@watchfloor/config/contracts';
 import type { CaseLevel, CaseStatusCode, RejectionCode } from '@watchfloor/config/contracts';
 import {
@@ -25,7 +26,7 @@ function col<T, V>(rows: readonly T[], f: (r: T) => V): V[] {
  * says: the SQL receives the unit statuses of each step as parameters, never a copy of them.
  * A step keeps its earliest time (LEAST ignores NULLs), so any arrival order gives one row.
  */
-const STEP_COLUMN = { dispatched: 'dispatched_at', on_scene: 'on_scene_at', handled: 'handled_at' } as const satisfies Record<IncidentMove, string>;
+const STEP_COLUMN = { dispatched: 'dispatched_at', en_route: 'en_route_at', on_scene: 'on_scene_at', handled: 'handled_at' } as const satisfies Record<IncidentMove, string>;
 const MOVES = Object.keys(STEP_COLUMN) as IncidentMove[];
 const DISPATCH_COLUMN = STEP_COLUMN[DISPATCH_COMMAND_MOVE];
 
@@ -249,6 +250,26 @@ async function writeDispatches(tx: Queryable, recs: DispatchRecord[]): Promise<S
        FROM (SELECT DISTINCT ON (id) * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(id, unit, t) ORDER BY id, t) AS v
        WHERE i.call_id = v.id`,
       [col(added, (r) => r.event.incidentId), col(added, (r) => r.event.unitId), col(added, (r) => r.event.at)],
+    );
+    // A command hands its incident to its unit: the unit is dispatched on it (when the command is
+    // its newest news, or its first: a unit's reports may arrive after it; a report of the same
+    // instant wins), and a unit still holding the
+    // incident from before (a reassignment) is released, its time unchanged. The wall's reducer
+    // does the same with the command's delta, so the wall and GET /api/units agree.
+    const cmds = [col(added, (r) => r.event.incidentId), col(added, (r) => r.event.unitId), col(added, (r) => r.event.at)];
+    await tx.query(
+      `INSERT INTO units AS u (unit_id, status, incident_id, at)
+       SELECT v.unit, $4, v.id, v.t
+       FROM (SELECT DISTINCT ON (unit) * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(id, unit, t) ORDER BY unit, t DESC) AS v
+       ON CONFLICT (unit_id) DO UPDATE SET status = excluded.status, incident_id = excluded.incident_id, at = excluded.at
+       WHERE excluded.at > u.at`,
+      [...cmds, ASSIGNED_UNIT_STATUS],
+    );
+    await tx.query(
+      `UPDATE units u SET status = $4, incident_id = NULL
+       FROM (SELECT DISTINCT ON (id) * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(id, unit, t) ORDER BY id, t DESC) AS v
+       WHERE u.incident_id = v.id AND u.unit_id <> v.unit AND u.at < v.t AND u.status = ANY($5::text[])`,
+      [...cmds, FREE_UNIT_STATUS, [...ENGAGED_UNIT_STATUSES]],
     );
   }
   return fresh;

@@ -1,9 +1,9 @@
-/** Incidents of the last 24 h by dispatch state (received → dispatched → on scene → handled → closed). */
+/** Incidents of the last 24 h by dispatch state (received → dispatched → en route → on scene → handled → closed). */
 import { strings } from '@watchfloor/config/strings';
 import { dispatchCounts, type WallState } from '@watchfloor/config/wall';
 import Panel from './Panel';
 
-const SHOWN = ['received', 'dispatched', 'on_scene', 'handled', 'closed'] as const;
+const SHOWN = ['received', 'dispatched', 'en_route', 'on_scene', 'handled', 'closed'] as const;
 
 export default function Dispatch({ s }: { s: WallState }) {
   const c = dispatchCounts(s);

@@ -67,9 +67,9 @@ export async function wallFigures(db: Queryable, now: Date, tz: string, camerasT
 export async function wallIncidents(db: Queryable, now: Date): Promise<WallCall[]> {
   const { rows } = await db.query<{
     id: string; t: Date; category: WallCall['category']; priority: number; lon: number; lat: number; grid_id: string | null; town_code: string | null;
-    dispatched_at: Date | null; on_scene_at: Date | null; handled_at: Date | null; closed_at: Date | null;
+    dispatched_at: Date | null; en_route_at: Date | null; on_scene_at: Date | null; handled_at: Date | null; closed_at: Date | null;
   }>(
-    `SELECT call_id AS id, received_at AS t, category, priority, lon, lat, grid_id, town_code, dispatched_at, on_scene_at, handled_at, closed_at
+    `SELECT call_id AS id, received_at AS t, category, priority, lon, lat, grid_id, town_code, dispatched_at, en_route_at, on_scene_at, handled_at, closed_at
      FROM incidents WHERE received_at >= $1 AND received_at <= $3 ORDER BY received_at DESC LIMIT $2`,
     [new Date(now.getTime() - INCIDENT_WINDOW_MS).toISOString(), MAX_INCIDENTS, now.toISOString()],
   );
@@ -77,7 +77,7 @@ export async function wallIncidents(db: Queryable, now: Date): Promise<WallCall[
   return rows.map((r) => {
     // Closing is a rule of time, not an event: known once handled, whenever it falls.
     const closesAt = ms(r.handled_at) === null || r.closed_at === null ? null : new Date(r.closed_at).getTime();
-    const state = incidentStateAt({ dispatchedAt: ms(r.dispatched_at), onSceneAt: ms(r.on_scene_at), handledAt: ms(r.handled_at), closedAt: closesAt }, now.getTime());
+    const state = incidentStateAt({ dispatchedAt: ms(r.dispatched_at), enRouteAt: ms(r.en_route_at), onSceneAt: ms(r.on_scene_at), handledAt: ms(r.handled_at), closedAt: closesAt }, now.getTime());
     return {
       id: displayId('call', r.id), t: new Date(r.t).getTime(), category: r.category, priority: r.priority, lon: r.lon, lat: r.lat, gridId: r.grid_id, townCode: r.town_code, state,
       ...(closesAt !== null ? { closesAt } : {}),

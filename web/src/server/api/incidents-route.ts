@@ -1,5 +1,6 @@
 /**
- * GET  /api/incidents?status=&from=&to=       — read roles (the wall token included: no personal data here)
+ * GET  /api/incidents?status=&from=&to=       — read roles (the wall token included: no personal data here);
+ *      by default the wall's window, so that its 警力调度 counts equal these lists
  * GET  /api/incidents/<id>/suggestions         — read roles
  * GET  /api/incidents/<id>                     — the card (summary masked, masked caller, timeline, fusion, 民转刑):
  *      signed-in people and the admin token, not the wall token
@@ -17,8 +18,9 @@ import { z } from 'zod';
 import { DISPATCHERS, type Principal } from '@watchfloor/config/auth';
 import { IncidentState, type DispatchCommand } from '@watchfloor/config/contracts';
 import {
-  AssignBody, DISPATCH_RULES, distanceM, FUSION_RULES, IncidentCard, type ResponseTimes, type ResponseTimesPeriod, type SuggestionReason,
+  AssignBody, DISPATCH_RULES, distanceM, FUSION_RULES, IncidentCard, IncidentView, type ResponseTimes, type ResponseTimesPeriod, type SuggestionReason,
 } from '@watchfloor/config/dispatch';
+import { INCIDENT_WINDOW_MS } from '@watchfloor/config/wall';
 import { TownCode } from '@watchfloor/config/region';
 import { startOfDay, startOfWeek } from '@watchfloor/config/time';
 import { responseTimes } from '@watchfloor/ingest/store/queries/response-times';
@@ -32,14 +34,12 @@ import { assignUnit, availableUnits, getIncident, listIncidents, type IncidentRo
 import { OptionalTime, ready, type ApiContext } from './context';
 import { errorBody, HttpError, requireRole, type Caller } from './http';
 
-const DAY_MS = 86_400_000;
-
 /** What the API shows of an incident; who assigned it (a person's username) only to signed-in people and the admin token. */
-function view(i: IncidentRow, caller?: Caller) {
+function view(i: IncidentRow, caller?: Caller): IncidentView {
   return {
-    id: i.id, status: i.status, priority: i.priority, category: i.category, gridId: i.gridId,
+    id: i.id, status: i.status, priority: i.priority, category: i.category, gridId: i.gridId, lon: i.lon, lat: i.lat,
     assignedUnitId: i.assignedUnitId, assignedBy: caller?.role === 'wall' ? null : i.assignedBy, version: i.version,
-    receivedAt: i.receivedAt, dispatchedAt: i.dispatchedAt, onSceneAt: i.onSceneAt, handledAt: i.handledAt, closedAt: i.closedAt,
+    receivedAt: i.receivedAt, dispatchedAt: i.dispatchedAt, enRouteAt: i.enRouteAt, onSceneAt: i.onSceneAt, handledAt: i.handledAt, closedAt: i.closedAt,
   };
 }
 
@@ -49,11 +49,13 @@ export function incidentsRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   api.get('/api/incidents', {
     onRequest: requireRole('read', ctx.settings),
-    schema: { querystring: z.object({ status: IncidentState.optional(), from: OptionalTime, to: OptionalTime, limit: z.coerce.number().int().min(1).max(5000).default(1000) }) },
+    schema: { querystring: z.object({ status: IncidentState.optional(), from: OptionalTime, to: OptionalTime, limit: z.coerce.number().int().min(1).max(5000).default(1000) }), response: { 200: z.array(IncidentView) } },
   }, async (req, reply) => {
     const now = Date.now();
-    const to = req.query.to ?? new Date(now + 60_000);
-    const from = req.query.from ?? new Date(to.getTime() - DAY_MS);
+    // By default the wall's window (its 警力调度 counts are these): received in the last 24 h,
+    // calls stamped a little ahead of the clock included.
+    const to = req.query.to;
+    const from = req.query.from ?? new Date((to?.getTime() ?? now) - INCIDENT_WINDOW_MS);
     const rows = await listIncidents(ready(ctx).db, { from, to, status: req.query.status ?? null, now, limit: req.query.limit });
     return reply.header('cache-control', 'no-store').send(rows.map((r) => view(r, req.caller)));
   });
@@ -130,9 +132,6 @@ export function incidentsRoutes(app: FastifyInstance, ctx: ApiContext): void {
 /** Who may read an incident's card: signed-in people and the admin token, never the wall (the card shows the masked caller and the summary). */
 const CARD_READERS: readonly Principal[] = ['dispatcher', 'analyst', 'admin'];
 
-/** When a unit first reported itself on the way: the field's `en_route`, from the timeline. */
-const firstEnRoute = (t: readonly TimelineEntry[]) => t.find((e) => e.kind === 'unit_status' && e.status === 'en_route')?.at ?? null;
-
 async function buildCard(rt: Runtime, id: string, now: number): Promise<IncidentCard | null> {
   const [row, call] = [await getIncident(rt.db, id, now), await cardCall(rt.db, id)];
   if (!row || !call) return null;
@@ -145,9 +144,8 @@ async function buildCard(rt: Runtime, id: string, now: number): Promise<Incident
   const warningIds = await repeatDisputeWarnings(rt.db, related);
   const card = {
     incident: {
-      id: row.id, status: row.status, priority: row.priority, category: row.category, gridId: row.gridId, lon: row.lon, lat: row.lat,
-      assignedUnitId: row.assignedUnitId, assignedBy: row.assignedBy, version: row.version,
-      receivedAt: row.receivedAt, dispatchedAt: row.dispatchedAt, enRouteAt: firstEnRoute(timeline), onSceneAt: row.onSceneAt, handledAt: row.handledAt, closedAt: row.closedAt,
+      // The card is never the wall token's: who assigned it is shown.
+      ...view(row),
       // Stored redacted at ingest; masked again on the way out, whatever an older row holds.
       summary: redactPhones(call.summary),
       callerMasked: call.callerMasked === null ? null : redactPhones(call.callerMasked),
