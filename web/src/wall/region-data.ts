@@ -16,14 +16,15 @@ export interface RegionData {
   gridPopulation: Map<string, number>;
 }
 
-async function get<T>(name: string, token: string): Promise<T> {
-  // The token goes in a header, never the URL: URLs end up in logs and caches.
-  const r = await fetch(`/api/region/${name}`, { headers: { authorization: `Bearer ${token}` } });
+async function get<T>(name: string, token: string | null): Promise<T> {
+  // The token goes in a header, never the URL: URLs end up in logs and caches. Without one
+  // (a signed-in page) the session cookie is the credential.
+  const r = await fetch(`/api/region/${name}`, token !== null ? { headers: { authorization: `Bearer ${token}` } } : { credentials: 'same-origin' });
   if (!r.ok) throw new Error(`region ${name}: HTTP ${r.status}`);
   return (await r.json()) as T;
 }
 
-export function useRegionData(token: string): RegionData | null {
+export function useRegionData(token: string | null): RegionData | null {
   const [data, setData] = useState<RegionData | null>(null);
   useEffect(() => {
     let cancelled = false;
