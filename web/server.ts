@@ -21,9 +21,10 @@ import { deltaLatency, socketClientsGauge } from '@watchfloor/ingest/metrics';
 import { bootstrapAccounts } from '@watchfloor/ingest/auth/bootstrap';
 import { registerApi } from './src/server/api/api';
 import type { ApiContext } from './src/server/api/context';
-import { authorised, installErrorHandling, sendError, type Role } from './src/server/api/http';
+import { authorised, installErrorHandling, principalsOf, requestToken, sendError, type Role } from './src/server/api/http';
 import { helmetOptions } from './src/server/security';
 import { startGateway } from './src/server/live/gateway';
+import { socketSessions } from './src/server/auth/socket-sessions';
 import { startWallHub, toWallWarning, type WallHub } from './src/server/live/wall-hub';
 import type { DeltaSink } from '@watchfloor/ingest/live/delta-sink';
 import type { WarningRow } from '@watchfloor/ingest/store/warnings';
@@ -50,6 +51,9 @@ function roleOfPath(url: string): Role | null {
   return null;
 }
 
+/** Signed-in people, as the live socket and the paths refused before routing look them up. */
+const sessions = socketSessions(() => runtime?.db ?? null, { idleSeconds: settings.SESSION_IDLE_SECONDS, maxSeconds: settings.SESSION_MAX_SECONDS }, ['dispatcher', 'analyst', 'admin']);
+
 // Fastify's routes are typed against its base logger interface, which pino's logger satisfies.
 const fastifyLogger: FastifyBaseLogger = logger;
 const app = Fastify({
@@ -60,8 +64,12 @@ const app = Fastify({
   // A path that cannot be decoded: the caller's right to the route is settled first (401), then 400.
   frameworkErrors: (err, req, reply) => {
     const role = roleOfPath(req.url);
-    if (role && !authorised(req, role, settings)) return sendError(reply, 401, 'missing or wrong bearer token');
-    return sendError(reply, 400, err.code === 'FST_ERR_BAD_URL' ? 'the path is not valid percent-encoding' : err.message);
+    const bad = () => sendError(reply, 400, err.code === 'FST_ERR_BAD_URL' ? 'the path is not valid percent-encoding' : err.message);
+    const refuse = () => sendError(reply, 401, 'missing or wrong bearer token');
+    if (!role || authorised(req, role, settings)) return bad();
+    // No token, or one that does not fit: a signed-in person whose role the path allows is told 400 too.
+    if (requestToken(req, role) !== null) return refuse();
+    void sessions.fromCookie(req.headers.cookie).then((s) => (s && principalsOf(role).includes(s.role) ? bad() : refuse()), refuse);
   },
 });
 app.setValidatorCompiler(validatorCompiler);
@@ -76,6 +84,7 @@ const apiContext: ApiContext = {
   runtime: () => (onWarningChanged ? runtime : null),
   startFailed: () => startError !== null,
   onWarningChanged: (w) => onWarningChanged?.(w),
+  onSessionsChanged: () => void gateway?.recheckSessions(),
 };
 
 async function buildApp(): Promise<void> {
@@ -103,7 +112,7 @@ async function main(): Promise<void> {
   await buildApp();
   // On the socket path from the first moment: a screen reconnecting while the store starts is
   // held until the hub is attached, instead of meeting the pages' 503.
-  gateway = startGateway(app.server, null, { tokens: [settings.WALL_TOKEN, settings.ADMIN_TOKEN], allowedOrigins: settings.ALLOWED_ORIGINS });
+  gateway = startGateway(app.server, null, { tokens: [settings.WALL_TOKEN, settings.ADMIN_TOKEN], sessions, allowedOrigins: settings.ALLOWED_ORIGINS });
   const gw = gateway;
   socketClientsGauge(() => gw.clientCount());
   await app.listen({ port: settings.PORT, host: settings.HOST });

@@ -62,3 +62,17 @@ export async function revokeUserSessions(db: Queryable, userId: number): Promise
 export async function sweepSessions(db: Queryable, limits: SessionLimits): Promise<void> {
   await db.query('DELETE FROM sessions WHERE last_seen_at <= now() - make_interval(secs => $1) OR created_at <= now() - make_interval(secs => $2)', [limits.idleSeconds, limits.maxSeconds]);
 }
+
+/**
+ * Whether the session stored under this key (the id's SHA-256) is still live, without marking
+ * it used: an open live socket re-checks its session with this, and must not keep it alive.
+ */
+export async function sessionLive(db: Queryable, key: string, limits: SessionLimits): Promise<boolean> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.id_hash = $1 AND u.disabled_at IS NULL
+       AND s.last_seen_at > now() - make_interval(secs => $2) AND s.created_at > now() - make_interval(secs => $3)`,
+    [key, limits.idleSeconds, limits.maxSeconds],
+  );
+  return (rows[0]?.n ?? 0) > 0;
+}

@@ -13,6 +13,8 @@ export interface ApiContext {
   startFailed(): boolean;
   /** A person acknowledged or resolved a warning: the screens must hear of it. */
   onWarningChanged(w: WarningRow): void;
+  /** Sessions may have ended (sign-out, revocation, an account change): open sockets re-check theirs. */
+  onSessionsChanged?(): void;
 }
 
 export function ready(ctx: ApiContext): Runtime {

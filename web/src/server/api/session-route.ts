@@ -53,6 +53,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const rt = ready(ctx);
     await rt.db.transaction((tx) => appendAudit(tx, { actor: caller.name, ip: req.ip, action: 'logout', target: caller.name }));
     await req.session.destroy();
+    ctx.onSessionsChanged?.();
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).header('cache-control', 'no-store').send();
   }

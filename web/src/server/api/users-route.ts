@@ -32,12 +32,14 @@ export function usersRoutes(app: FastifyInstance, ctx: ApiContext): void {
   api.patch('/api/users/:name', { onRequest, bodyLimit: 16 * 1024, schema: { params: z.object({ name: z.string().min(1).max(64) }), body: Change } }, async (req, reply) => {
     const row = await updateUser(ready(ctx).db, actor(req), req.params.name, req.body);
     if (!row) throw new HttpError(404, `no user ${req.params.name}`);
+    ctx.onSessionsChanged?.();
     return reply.header('cache-control', 'no-store').send(view(row));
   });
 
   api.delete('/api/users/:name/sessions', { onRequest, schema: { params: z.object({ name: z.string().min(1).max(64) }) } }, async (req, reply) => {
     const n = await revokeSessions(ready(ctx).db, actor(req), req.params.name);
     if (n === null) throw new HttpError(404, `no user ${req.params.name}`);
+    ctx.onSessionsChanged?.();
     return reply.header('cache-control', 'no-store').send({ revoked: n });
   });
 }

@@ -14,9 +14,17 @@ import { Server, type Socket } from 'socket.io';
 import { HELLO_MIN_INTERVAL_MS, Hello, WALL_EVENTS, WALL_PROTOCOL_VERSION, type Tick, type WallDelta } from '@watchfloor/config/wall';
 import { bearerToken, queryToken, tokenIn } from '@watchfloor/ingest/http/tokens';
 import type { WallHub } from './wall-hub';
+import type { SocketSessions } from '../auth/socket-sessions';
 
 export interface GatewayOptions {
   tokens: readonly string[];
+  /**
+   * Signed-in people (the console): a live session named by the handshake's cookie is let in
+   * as a token is. Without it, tokens only.
+   */
+  sessions?: SocketSessions;
+  /** How often an open session socket's session is checked again (expiry, revocation). */
+  sessionRecheckMs?: number;
   /** Origins a browser may connect from besides the server's own (same host as the request). */
   allowedOrigins?: readonly string[];
   /** Packets queued for one client before it is dropped to snapshot mode. */
@@ -85,18 +93,57 @@ export function startGateway(server: http.Server, initialHub: WallHub | null, op
     allowRequest: (req, callback) => {
       if (!originAllowed(req, opts.allowedOrigins ?? [])) return callback('origin not allowed', false);
       // A browser's websocket cannot send headers: the page passes its token as `?token=`.
-      const ok = tokenIn(bearerToken(req.headers) ?? queryToken(req.url), opts.tokens);
-      callback(ok ? null : 'unauthorized', ok);
+      const token = bearerToken(req.headers) ?? queryToken(req.url);
+      // A token that does not fit is refused whatever cookie came along (as on the API).
+      if (token !== null || !opts.sessions) {
+        const ok = tokenIn(token, opts.tokens);
+        return callback(ok ? null : 'unauthorized', ok);
+      }
+      opts.sessions.fromCookie(req.headers.cookie).then(
+        (s) => callback(s ? null : 'unauthorized', s !== null),
+        () => callback('unauthorized', false),
+      );
     },
   });
   const maxBuffered = opts.maxBufferedPackets ?? 500;
   const clients = new Map<Socket, ClientState>();
 
+  /** The session each signed-in socket stands for (token sockets have none). */
+  const sessionOf = new Map<Socket, string>();
+  const admitted = new WeakMap<Socket, string>();
+
   io.use((socket, next) => {
     const t: unknown = socket.handshake.auth?.token ?? socket.handshake.query?.token;
-    if (typeof t === 'string' && tokenIn(t, opts.tokens)) next();
-    else next(new Error('unauthorized'));
+    if (t !== undefined || !opts.sessions) {
+      if (typeof t === 'string' && tokenIn(t, opts.tokens)) next();
+      else next(new Error('unauthorized'));
+      return;
+    }
+    opts.sessions.fromCookie(socket.handshake.headers.cookie).then((s) => {
+      if (!s) return next(new Error('unauthorized'));
+      // Kept with the socket until it connects: a handshake that fails leaves nothing behind.
+      admitted.set(socket, s.key);
+      next();
+    }, () => next(new Error('unauthorized')));
   });
+
+  /** Disconnects every session socket whose session has ended (expired, revoked, signed out). */
+  let rechecking: Promise<void> | null = null;
+  const recheckSessions = (): Promise<void> => {
+    if (!opts.sessions) return Promise.resolve();
+    const sessions = opts.sessions;
+    rechecking ??= (async () => {
+      const byKey = new Map<string, Socket[]>();
+      for (const [socket, key] of sessionOf) byKey.set(key, [...(byKey.get(key) ?? []), socket]);
+      for (const [key, sockets] of byKey) {
+        const live = await sessions.alive(key).catch(() => true);
+        if (!live) for (const socket of sockets) socket.disconnect(true);
+      }
+    })().finally(() => { rechecking = null; });
+    return rechecking;
+  };
+  const recheck = setInterval(() => void recheckSessions(), opts.sessionRecheckMs ?? 30_000);
+  recheck.unref();
 
   const sendSnapshot = (socket: Socket, st: ClientState, hub: WallHub) => {
     st.lagging = false;
@@ -136,6 +183,8 @@ export function startGateway(server: http.Server, initialHub: WallHub | null, op
   io.on('connection', (socket) => {
     const st: ClientState = { ready: false, lagging: false, pending: null, lastAnswerAt: 0, timer: null };
     clients.set(socket, st);
+    const sessionKey = admitted.get(socket);
+    if (sessionKey !== undefined) sessionOf.set(socket, sessionKey);
     socket.on(WALL_EVENTS.hello, (msg: unknown) => {
       const m = Hello.safeParse(msg ?? {});
       if (!m.success) return; // nothing to answer; the client's next hello may be well-formed
@@ -152,6 +201,7 @@ export function startGateway(server: http.Server, initialHub: WallHub | null, op
     socket.on('disconnect', () => {
       if (st.timer) clearTimeout(st.timer);
       clients.delete(socket);
+      sessionOf.delete(socket);
     });
   });
 
@@ -185,8 +235,11 @@ export function startGateway(server: http.Server, initialHub: WallHub | null, op
     io,
     clientCount: () => clients.size,
     attach,
+    /** A session may have ended (sign-out, revocation, an account change): check the open ones now. */
+    recheckSessions,
     async close() {
       clearInterval(tick);
+      clearInterval(recheck);
       off?.();
       await io.close();
     },
