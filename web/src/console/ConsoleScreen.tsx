@@ -6,7 +6,7 @@
  * (the session cookie is the credential); what only a dispatcher may see comes from the API.
  * `data-ready` on the root turns true once the session, the live state and the map's first frame are there.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { DISPATCHERS } from '@watchfloor/config/auth';
 import { type IncidentCard, type IncidentView, type ResponseTimes } from '@watchfloor/config/dispatch';
 import { geometryBBox } from '@watchfloor/config/region/geometry';
@@ -32,15 +32,17 @@ const RESPONSE_TIMES_POLL_MS = 60_000;
 /** How close the map comes to a selected incident. */
 const INCIDENT_ZOOM = 13;
 
-function useElementSize<T extends HTMLElement>(): [RefObject<T | null>, { width: number; height: number }] {
-  const ref = useRef<T>(null);
+/** The element's size, followed as it changes; a callback ref, since the element appears only once signed in. */
+function useElementSize(): [(el: HTMLElement | null) => void, { width: number; height: number }] {
   const [size, setSize] = useState({ width: 0, height: 0 });
-  useEffect(() => {
-    const el = ref.current;
+  const observer = useRef<ResizeObserver | null>(null);
+  const ref = useCallback((el: HTMLElement | null) => {
+    observer.current?.disconnect();
+    observer.current = null;
     if (!el) return;
     const ro = new ResizeObserver(() => setSize({ width: el.clientWidth, height: el.clientHeight }));
     ro.observe(el);
-    return () => ro.disconnect();
+    observer.current = ro;
   }, []);
   return [ref, size];
 }
@@ -57,7 +59,7 @@ export default function ConsoleScreen({ tz }: { tz: string }) {
   const [card, setCard] = useState<IncidentCard | null>(null);
   const [times, setTimes] = useState<ResponseTimes | null>(null);
   const [mapDrawn, setMapDrawn] = useState(false);
-  const [mapRef, mapSize] = useElementSize<HTMLDivElement>();
+  const [mapRef, mapSize] = useElementSize();
   const flyKey = useRef(0);
 
   const queue = useMemo(() => queueOf(incidents.list), [incidents.list]);

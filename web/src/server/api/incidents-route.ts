@@ -13,20 +13,27 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DISPATCHERS } from '@watchfloor/config/auth';
 import { IncidentState, type DispatchCommand } from '@watchfloor/config/contracts';
-import { AssignBody, DISPATCH_RULES, distanceM, type SuggestionReason } from '@watchfloor/config/dispatch';
+import { AssignBody, DISPATCH_RULES, distanceM, FREE_UNIT_STATUS, type IncidentView, type Suggestion, type SuggestionReason } from '@watchfloor/config/dispatch';
+import { startOfDay } from '@watchfloor/config/time';
 import { appendAudit } from '@watchfloor/ingest/store/audit';
 import { assignUnit, availableUnits, getIncident, listIncidents, type IncidentRow } from '@watchfloor/ingest/store/dispatch';
+import { unitLoadsSince } from '@watchfloor/ingest/store/queries/unit-load';
 import { OptionalTime, ready, type ApiContext } from './context';
 import { errorBody, HttpError, requireRole, type Caller } from './http';
 
 const DAY_MS = 86_400_000;
 
-/** What the API shows of an incident; who assigned it (a person's username) only to signed-in people and the admin token. */
-function view(i: IncidentRow, caller?: Caller) {
+/**
+ * What the API shows of an incident (IncidentView of config/src/dispatch.ts: the console parses
+ * it so); who assigned it (a person's username) only to signed-in people and the admin token.
+ */
+function view(i: IncidentRow, caller?: Caller): IncidentView {
   return {
-    id: i.id, status: i.status, priority: i.priority, category: i.category, gridId: i.gridId,
+    // The category column holds what a checked event carried: a CallCategory.
+    id: i.id, status: i.status, priority: i.priority, category: i.category as IncidentView['category'], gridId: i.gridId, lon: i.lon, lat: i.lat,
     assignedUnitId: i.assignedUnitId, assignedBy: caller?.role === 'wall' ? null : i.assignedBy, version: i.version,
-    receivedAt: i.receivedAt, dispatchedAt: i.dispatchedAt, onSceneAt: i.onSceneAt, handledAt: i.handledAt, closedAt: i.closedAt,
+    // The incident row keeps no en-route time yet: the card's timeline has the field's report.
+    receivedAt: i.receivedAt, dispatchedAt: i.dispatchedAt, enRouteAt: null, onSceneAt: i.onSceneAt, handledAt: i.handledAt, closedAt: i.closedAt,
   };
 }
 
@@ -54,7 +61,8 @@ export function incidentsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const incident = await getIncident(rt.db, req.params.id, now);
     if (!incident) throw new HttpError(404, `no incident ${req.params.id}`);
     const staleMs = ctx.settings.UNIT_STALE_SECONDS * 1000;
-    const out = (await availableUnits(rt.db)).map((u) => {
+    const load = await unitLoadsSince(rt.db, startOfDay(new Date(now), ctx.settings.TZ_CENTER));
+    const out: Suggestion[] = (await availableUnits(rt.db)).map((u) => {
       const home = rt.region.unitById.get(u.unitId);
       const pos = u.lon !== null && u.lat !== null ? { lon: u.lon, lat: u.lat } : home ? { lon: home.lon, lat: home.lat } : null;
       if (!pos) return null;
@@ -62,7 +70,8 @@ export function incidentsRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const speed = home ? DISPATCH_RULES.speedMps[home.kind] : undefined;
       const stale = u.lon === null || now - Date.parse(u.at) > staleMs;
       const reason: SuggestionReason = u.lon === null ? 'home_position' : stale ? 'stale_position' : 'nearest_available';
-      return { unitId: u.unitId, kind: home?.kind ?? null, status: u.status, distanceM: Math.round(d), etaS: Math.round(d / (speed ?? DISPATCH_RULES.speedMps.community_officer)), stale, reason, positionAt: u.at };
+      return { unitId: u.unitId, kind: home?.kind ?? null, status: FREE_UNIT_STATUS, // availableUnits reads only these
+        distanceM: Math.round(d), etaS: Math.round(d / (speed ?? DISPATCH_RULES.speedMps.community_officer)), stale, reason, positionAt: u.at, loadToday: load.get(u.unitId) ?? 0 };
     }).filter((s) => s !== null);
     // Fresh units first: a stale position is no proof of nearness.
     out.sort((a, b) => Number(a.stale) - Number(b.stale) || a.distanceM - b.distanceM);
