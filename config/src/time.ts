@@ -45,6 +45,13 @@ export function startOfDay(d: Date, tz: string): Date {
   return new Date(Date.UTC(p.year, p.month - 1, p.day) - zoneOffsetMinutes(new Date(guess), tz) * 60000);
 }
 
+/** The instant of Monday 00:00 (local) starting the week that contains d in zone tz. */
+export function startOfWeek(d: Date, tz: string): Date {
+  const back = (zonedParts(d, tz).weekday + 6) % 7;
+  // Noon of the day `back` days earlier is inside that day whatever DST did in between.
+  return startOfDay(new Date(startOfDay(d, tz).getTime() - back * 86_400_000 + 12 * 3_600_000), tz);
+}
+
 /** ISO-8601 with the zone's offset, e.g. 2026-11-22T09:30:00.000+08:00 (what feeds send). */
 export function toZonedIso(d: Date, tz: string): string {
   const off = zoneOffsetMinutes(d, tz);

@@ -49,3 +49,63 @@ export function geometryBBox(geometry: PolygonGeometry): [number, number, number
   }
   return [minX, minY, maxX, maxY];
 }
+
+const M_PER_DEG_LAT = 110_540;
+const M_PER_DEG_LON_EQ = 111_320;
+
+/**
+ * Metres from (lon, lat) to the nearest edge of the geometry, 0 inside it. Planar around the
+ * point (equirectangular at its latitude): at the few hundred metres this is asked for, the
+ * error is far below a grid's size.
+ */
+export function distanceToGeometryM(lon: number, lat: number, geometry: PolygonGeometry): number {
+  if (pointInPolygon(lon, lat, geometry)) return 0;
+  const kx = M_PER_DEG_LON_EQ * Math.cos((lat * Math.PI) / 180);
+  const polys = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  let best = Infinity;
+  for (const poly of polys) {
+    for (const ring of poly) {
+      for (let i = 1; i < ring.length; i++) {
+        const ax = (ring[i - 1]![0] - lon) * kx;
+        const ay = (ring[i - 1]![1] - lat) * M_PER_DEG_LAT;
+        const bx = (ring[i]![0] - lon) * kx;
+        const by = (ring[i]![1] - lat) * M_PER_DEG_LAT;
+        const dx = bx - ax;
+        const dy = by - ay;
+        const len2 = dx * dx + dy * dy;
+        const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2));
+        const d = Math.hypot(ax + t * dx, ay + t * dy);
+        if (d < best) best = d;
+      }
+    }
+  }
+  return best;
+}
+
+/** The area-weighted centroid of the geometry's outer rings (holes ignored: grids have none that matter here). */
+export function geometryCentroid(geometry: PolygonGeometry): { lon: number; lat: number } {
+  const polys = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  // Relative to one vertex: products of raw degrees (~110 × 34) cancel away the small areas.
+  const [ox, oy] = polys[0]![0]![0]!;
+  let a = 0;
+  let cx = 0;
+  let cy = 0;
+  for (const poly of polys) {
+    const ring = poly[0]!;
+    for (let i = 1; i < ring.length; i++) {
+      const x0 = ring[i - 1]![0] - ox;
+      const y0 = ring[i - 1]![1] - oy;
+      const x1 = ring[i]![0] - ox;
+      const y1 = ring[i]![1] - oy;
+      const cross = x0 * y1 - x1 * y0;
+      a += cross;
+      cx += (x0 + x1) * cross;
+      cy += (y0 + y1) * cross;
+    }
+  }
+  if (a === 0) {
+    const [minX, minY, maxX, maxY] = geometryBBox(geometry);
+    return { lon: (minX + maxX) / 2, lat: (minY + maxY) / 2 };
+  }
+  return { lon: ox + cx / (3 * a), lat: oy + cy / (3 * a) };
+}

@@ -14,7 +14,7 @@ import { ingestRoute } from './ingest-route';
 import { regionRoute } from './region-route';
 import { statsRoute } from './stats-route';
 import { warningsRoutes } from './warnings-route';
-import { incidentsRoutes } from './incidents-route';
+import { incidentCardRoutes, incidentsRoutes, responseTimesRoute } from './incidents-route';
 import { auditRoutes } from './audit-route';
 import { sessionRoutes } from './session-route';
 import { usersRoutes } from './users-route';
@@ -64,6 +64,8 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
     statsRoute(api, ctx);
     regionRoute(api, ctx);
     warningsRoutes(api, ctx);
+    responseTimesRoute(api, ctx);
+    incidentCardRoutes(api, ctx);
     incidentsRoutes(api, ctx);
     metricsRoute(api, ctx.settings.metricsToken);
     // Its own scope: the ingest body parser (raw text, INGEST_MAX_BYTES) applies to it alone.

@@ -1,6 +1,9 @@
 /**
  * GET  /api/incidents?status=&from=&to=       — read roles (the wall token included: no personal data here)
  * GET  /api/incidents/<id>/suggestions         — read roles
+ * GET  /api/incidents/<id>                     — the card (summary masked, masked caller, timeline, fusion, 民转刑):
+ *      signed-in people and the admin token, not the wall token
+ * GET  /api/incidents/response-times?town=     — exact p50/p90 today and this week, read roles
  * POST /api/incidents/<id>/assign { unitId, instruction?, expectedVersion?, reassign? }
  *      — a dispatcher or admin session (with its CSRF token) or the admin token; 409 with the
  *        current state and who assigned it when another assignment won.
@@ -11,10 +14,20 @@ import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DISPATCHERS } from '@watchfloor/config/auth';
+import { DISPATCHERS, type Principal } from '@watchfloor/config/auth';
 import { IncidentState, type DispatchCommand } from '@watchfloor/config/contracts';
-import { AssignBody, DISPATCH_RULES, distanceM, FREE_UNIT_STATUS, type IncidentView, type Suggestion, type SuggestionReason } from '@watchfloor/config/dispatch';
-import { startOfDay } from '@watchfloor/config/time';
+import {
+  AssignBody, DISPATCH_RULES, distanceM, FREE_UNIT_STATUS, FUSION_RULES, IncidentCard, type IncidentView, type ResponseTimes, type ResponseTimesPeriod,
+  type Suggestion, type SuggestionReason,
+} from '@watchfloor/config/dispatch';
+import { TownCode } from '@watchfloor/config/region';
+import { startOfDay, startOfWeek } from '@watchfloor/config/time';
+import { responseTimes } from '@watchfloor/ingest/store/queries/response-times';
+import type { Runtime } from '@watchfloor/ingest/runtime';
+import { redactPhones } from '@watchfloor/ingest/pipeline/redact';
+import {
+  cardCall, cardTimeline, fusionAlerts, fusionCases, repeatDisputeWarnings, samePlaceCalls, sameCallerCalls, type TimelineEntry,
+} from '@watchfloor/ingest/store/queries/incident-card';
 import { appendAudit } from '@watchfloor/ingest/store/audit';
 import { assignUnit, availableUnits, getIncident, listIncidents, type IncidentRow } from '@watchfloor/ingest/store/dispatch';
 import { unitLoadsSince } from '@watchfloor/ingest/store/queries/unit-load';
@@ -115,5 +128,86 @@ export function incidentsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     await rt.publisher.send('dispatch.commands', [cmd], () => cmd.incidentId).catch((err: Error) => req.log.error({ err: err.message, incident: cmd.incidentId }, 'dispatch command publish failed'));
     const incident = (await getIncident(rt.db, req.params.id, Date.now())) ?? out.incident;
     return reply.header('cache-control', 'no-store').send({ ...view(incident), dispatchId: cmd.id });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The console's reads of one incident and of the response times (issue 8): apart from the
+// list and the assignment above, so each can change without the other.
+
+/** Who may read an incident's card: signed-in people and the admin token, never the wall (the card shows the masked caller and the summary). */
+const CARD_READERS: readonly Principal[] = ['dispatcher', 'analyst', 'admin'];
+
+/** When a unit first reported itself on the way: the field's `en_route`, from the timeline. */
+const firstEnRoute = (t: readonly TimelineEntry[]) => t.find((e) => e.kind === 'unit_status' && e.status === 'en_route')?.at ?? null;
+
+async function buildCard(rt: Runtime, id: string, now: number): Promise<IncidentCard | null> {
+  const [row, call] = [await getIncident(rt.db, id, now), await cardCall(rt.db, id)];
+  if (!row || !call) return null;
+  const timeline = await cardTimeline(rt.db, id);
+  const alerts = await fusionAlerts(rt.db, call, FUSION_RULES);
+  const cases = await fusionCases(rt.db, rt.region, call, FUSION_RULES);
+  const sameCaller = await sameCallerCalls(rt.db, call, FUSION_RULES);
+  const samePlace = await samePlaceCalls(rt.db, call, FUSION_RULES);
+  const related = [call.id, ...sameCaller.map((c) => c.id), ...samePlace.map((c) => c.id), ...cases.flatMap((k) => (k.relatedCallId ? [k.relatedCallId] : []))];
+  const warningIds = await repeatDisputeWarnings(rt.db, related);
+  const card = {
+    incident: {
+      id: row.id, status: row.status, priority: row.priority, category: row.category, gridId: row.gridId, lon: row.lon, lat: row.lat,
+      assignedUnitId: row.assignedUnitId, assignedBy: row.assignedBy, version: row.version,
+      receivedAt: row.receivedAt, dispatchedAt: row.dispatchedAt, enRouteAt: firstEnRoute(timeline), onSceneAt: row.onSceneAt, handledAt: row.handledAt, closedAt: row.closedAt,
+      // Stored redacted at ingest; masked again on the way out, whatever an older row holds.
+      summary: redactPhones(call.summary),
+      callerMasked: call.callerMasked === null ? null : redactPhones(call.callerMasked),
+      address: call.address === null ? null : redactPhones(call.address),
+      townCode: call.townCode, villageCode: call.villageCode,
+    },
+    timeline: [
+      { at: row.receivedAt, kind: 'received', status: null, unitId: null, by: null },
+      ...timeline.map((e) => (e.kind === 'assigned'
+        ? { at: e.at, kind: 'assigned' as const, status: null, unitId: e.unitId, by: e.by }
+        : { at: e.at, kind: 'unit_status' as const, status: e.status, unitId: e.unitId, by: null })),
+      ...(row.closedAt ? [{ at: row.closedAt, kind: 'closed' as const, status: null, unitId: null, by: null }] : []),
+    ],
+    fusion: { alerts, cases, sameCaller, samePlace },
+    criminalRisk: { flagged: warningIds.length > 0, warningIds },
+  };
+  // The stored codes are text: checked against the config's on the way out (an error, never a guess).
+  return IncidentCard.parse(card);
+}
+
+/** GET /api/incidents/<id>: the incident's card. Registered before the list's routes, with the response times. */
+export function incidentCardRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/incidents/:id', {
+    onRequest: requireRole(CARD_READERS, ctx.settings),
+    schema: { params: z.object({ id: z.string().min(1).max(128) }) },
+  }, async (req, reply) => {
+    const card = await buildCard(ready(ctx), req.params.id, Date.now());
+    if (!card) throw new HttpError(404, `no incident ${req.params.id}`);
+    return reply.header('cache-control', 'no-store').send(card);
+  });
+}
+
+/**
+ * GET /api/incidents/response-times[?town=]: exact p50/p90 of the incidents received today
+ * (since local midnight) and this week (since Monday 00:00), the center's zone, up to now.
+ * Registered before /api/incidents/:id (a static path wins in the router anyway).
+ */
+export function responseTimesRoute(app: FastifyInstance, ctx: ApiContext): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/incidents/response-times', {
+    onRequest: requireRole('read', ctx.settings),
+    schema: { querystring: z.object({ town: TownCode.optional() }) },
+  }, async (req, reply) => {
+    const db = ready(ctx).readDb;
+    const now = new Date();
+    const tz = ctx.settings.TZ_CENTER;
+    const period = async (from: Date): Promise<ResponseTimesPeriod> => ({
+      from: from.toISOString(), to: now.toISOString(),
+      ...(await responseTimes(db, { from, to: now, townCode: req.query.town ?? null })),
+    });
+    const body: ResponseTimes = { today: await period(startOfDay(now, tz)), week: await period(startOfWeek(now, tz)) };
+    return reply.header('cache-control', 'no-store').send(body);
   });
 }
