@@ -54,8 +54,11 @@ async function incidents(s: RunningServer): Promise<IncidentView[]> {
   return IncidentView.array().parse(await r.json());
 }
 
-/** Opens /console signed out, is sent to /login, signs in and comes back; resolves once the console is up. */
-async function signInToConsole(page: Page, url: string, u: { name: string; password: string }): Promise<void> {
+/**
+ * Opens /console signed out, is sent to /login, signs in and comes back; resolves once the
+ * console is up (with `map`, once its map has drawn: SwiftShader is slow, so only where a test clicks it).
+ */
+async function signInToConsole(page: Page, url: string, u: { name: string; password: string }, map = true): Promise<void> {
   await page.goto(`${url}/console`);
   await page.waitForURL(/\/login\?next=%2Fconsole$/, { timeout: PAGE_CHANGE_MS });
   await page.getByLabel(strings.login.username).fill(u.name);
@@ -63,7 +66,7 @@ async function signInToConsole(page: Page, url: string, u: { name: string; passw
   await page.getByRole('button', { name: strings.login.submit }).click();
   await page.waitForURL(/\/console$/, { timeout: PAGE_CHANGE_MS });
   await page.getByTestId('signed-in').filter({ hasText: u.name }).waitFor({ timeout: PAGE_CHANGE_MS });
-  await page.locator('[data-testid=console][data-ready=true]').waitFor({ timeout: WALL_READY_MS });
+  await page.locator(map ? '[data-testid=console][data-ready=true]' : '[data-testid=queue]').waitFor({ timeout: WALL_READY_MS });
 }
 
 async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
@@ -128,6 +131,8 @@ describe('the dispatch console in a browser', () => {
     cspA = await watchCsp(consoleA);
     errorsA = collectPageErrors(consoleA);
     await Promise.all([waitForWallReady(wall), signInToConsole(consoleA, quiet.url, DUTY_A)]);
+    // Signed out, the page's one question (GET /api/session) is answered 401: errors count from here.
+    const errorsBefore = errorsA().length;
     await waitFor('the calls on the console map', async () => consoleA.getByTestId('wall-map').getAttribute('data-incidents'), (n) => n === '3', PAGE_CHANGE_MS, 200);
     await waitFor('the wall counts them received', () => cellValue(wall, 'received'), (n) => n === 3, PAGE_CHANGE_MS, 200);
 
@@ -154,15 +159,15 @@ describe('the dispatch console in a browser', () => {
     assert.equal(stored.assignedBy, DUTY_A.name);
     await saveScreenshot(consoleA, 'console-1920x1080-assigned');
     assert.deepEqual(await cspA(), []);
-    assert.deepEqual(errorsA(), []);
+    assert.deepEqual(errorsA().slice(errorsBefore), []);
   });
 
   test('(b) two dispatchers assign the same incident at once: one wins, the other is told who', async () => {
-    const c = call({ id: uid('C'), priority: 1, receivedAt: new Date(Date.now() - 3000).toISOString(), location: { ...someGrid(120).point!, address: '某村' } });
+    const c = call({ id: uid('C'), priority: 1, receivedAt: new Date(Date.now() - 3000).toISOString() });
     await post(quiet, 'police.calls', [c]);
-    const consoleB = await newPage(browser, { width: 1600, height: 900 });
+    const consoleB = await newPage(browser, { width: 1280, height: 720 });
     try {
-      await signInToConsole(consoleB, quiet.url, DUTY_B);
+      await signInToConsole(consoleB, quiet.url, DUTY_B, false);
       const pages = [consoleA, consoleB];
       for (const p of pages) {
         const row = p.locator(`[data-testid=queue] [data-incident-id="${c.id}"]`);
@@ -190,18 +195,19 @@ describe('the dispatch console in a browser', () => {
       await loser.locator('[data-testid=suggestions] [data-testid=assign]').first().filter({ hasText: strings.console.reassign }).waitFor({ timeout: PAGE_CHANGE_MS });
       await saveScreenshot(loser, 'console-conflict');
     } finally {
-      await consoleB.context().close();
+      // Three software-rendered maps at once would starve the next test's pages.
+      await Promise.all([consoleB.context().close(), wall.context().close(), consoleA.context().close()]);
     }
   });
 
   test('(c) with the simulated field units the assigned unit travels and the incident reaches 已到场 on the console and the wall', async () => {
     const c = call({ id: uid('C'), priority: 1, receivedAt: new Date(Date.now() - 2000).toISOString() });
     await post(simulated, 'police.calls', [c]);
-    const simWall = await newPage(browser, { width: 1600, height: 900 });
-    const page = await newPage(browser, { width: 1600, height: 900 });
+    const simWall = await newPage(browser, { width: 1280, height: 720 });
+    const page = await newPage(browser, { width: 1280, height: 720 });
     try {
       await simWall.goto(`${simulated.url}/wall?token=${WALL}`);
-      await Promise.all([waitForWallReady(simWall), signInToConsole(page, simulated.url, DUTY_A)]);
+      await Promise.all([waitForWallReady(simWall), signInToConsole(page, simulated.url, DUTY_A, false)]);
       const row = page.locator(`[data-testid=queue] [data-incident-id="${c.id}"]`);
       await row.waitFor({ timeout: PAGE_CHANGE_MS });
       await row.click();

@@ -7,7 +7,7 @@
  * `data-ready` on the root turns true once the session, the live state and the map's first frame are there.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { DISPATCHERS } from '@watchfloor/config/auth';
+import { DISPATCHERS, type SessionView } from '@watchfloor/config/auth';
 import { type IncidentCard, type IncidentView, type ResponseTimes } from '@watchfloor/config/dispatch';
 import { geometryBBox } from '@watchfloor/config/region/geometry';
 import { strings } from '@watchfloor/config/strings';
@@ -47,8 +47,13 @@ function useElementSize(): [(el: HTMLElement | null) => void, { width: number; h
   return [ref, size];
 }
 
+/** Nothing is asked of the server but the session until there is one: a signed-out visit goes straight on to /login. */
 export default function ConsoleScreen({ tz }: { tz: string }) {
   const session = useSession();
+  return session ? <SignedIn session={session} tz={tz} /> : <main className="console-checking">{t.checking}</main>;
+}
+
+function SignedIn({ session, tz }: { session: SessionView; tz: string }) {
   const region = useRegionData(null);
   const feed = useWallFeed(null, tz);
   const s = feed.state;
@@ -65,7 +70,7 @@ export default function ConsoleScreen({ tz }: { tz: string }) {
   const queue = useMemo(() => queueOf(incidents.list), [incidents.list]);
   const selected = selectedId ? incidents.list.find((i) => i.id === selectedId) ?? null : null;
   const selectedCall = selected && s ? wallCallOf(selected, s.incidents) : undefined;
-  const canDispatch = session !== null && DISPATCHERS.includes(session.user.role);
+  const canDispatch = DISPATCHERS.includes(session.user.role);
 
   const fly = useCallback((target: Omit<FlyTarget, 'key'>) => setFlyTo({ ...target, key: ++flyKey.current } as FlyTarget), []);
   const select = useCallback((i: IncidentView) => {
@@ -93,16 +98,14 @@ export default function ConsoleScreen({ tz }: { tz: string }) {
 
   const loadTimes = useCallback(() => { fetchResponseTimes().then(setTimes, () => undefined); }, []);
   useEffect(() => {
-    if (!session) return;
     loadTimes();
     const timer = setInterval(loadTimes, RESPONSE_TIMES_POLL_MS);
     return () => clearInterval(timer);
-  }, [session, loadTimes]);
+  }, [loadTimes]);
 
   const onChanged = useCallback((i: IncidentView) => { incidents.merge(i); incidents.refresh(); loadTimes(); }, [incidents, loadTimes]);
   const onFirstFrame = useCallback(() => setMapDrawn(true), []);
 
-  if (!session) return <main className="console-checking">{t.checking}</main>;
   return (
     <div className="console-root" data-testid="console" data-ready={mapDrawn && s !== null && region !== null}>
       <ConsoleHeader session={session} connected={feed.connected} onSignOut={() => { void signOut(session.csrfToken).then(() => window.location.assign('/login')); }} />
