@@ -85,6 +85,24 @@ async function clickOnMap(page: Page, lon: number, lat: number): Promise<void> {
   await page.mouse.click(p.x, p.y);
 }
 
+/** The incident's row in the console's queue, once there; a timeout says what the page had instead. */
+async function queueRow(page: Page, id: string) {
+  const row = page.locator(`[data-testid=queue] [data-incident-id="${id}"]`);
+  try {
+    await row.waitFor({ timeout: PAGE_CHANGE_MS });
+  } catch (err) {
+    const seen = await page.evaluate(async () => {
+      const t0 = performance.now();
+      const r = await fetch('/api/incidents');
+      const body = (await r.json()) as { id: string }[];
+      return { ms: Math.round(performance.now() - t0), listed: body.map((i) => i.id), shown: [...document.querySelectorAll('[data-testid=queue] [data-incident-id]')].map((e) => e.getAttribute('data-incident-id')) };
+    });
+    throw new Error(`${(err as Error).message}
+incident ${id}; the page shows ${JSON.stringify(seen.shown)}; GET /api/incidents now (${seen.ms} ms) lists it: ${seen.listed.includes(id)}; live ${await page.getByTestId('live').getAttribute('data-connected')}`);
+  }
+  return row;
+}
+
 const dispatchCell = (wall: Page, state: string) => wall.locator(`[data-testid=dispatch] .cell[data-state=${state}] .num`);
 const cellValue = async (wall: Page, state: string) => Number(await dispatchCell(wall, state).innerText());
 
@@ -160,19 +178,19 @@ describe('the dispatch console in a browser', () => {
     await saveScreenshot(consoleA, 'console-1920x1080-assigned');
     assert.deepEqual(await cspA(), []);
     assert.deepEqual(errorsA().slice(errorsBefore), []);
+    // Software-rendered maps are costly: the next tests keep at most two pages drawing at once.
+    await Promise.all([wall.context().close(), consoleA.context().close()]);
   });
 
   test('(b) two dispatchers assign the same incident at once: one wins, the other is told who', async () => {
     const c = call({ id: uid('C'), priority: 1, receivedAt: new Date(Date.now() - 3000).toISOString() });
     await post(quiet, 'police.calls', [c]);
-    const consoleB = await newPage(browser, { width: 1280, height: 720 });
+    const [pageA, consoleB] = [await newPage(browser, { width: 1280, height: 720 }), await newPage(browser, { width: 1280, height: 720 })];
     try {
-      await signInToConsole(consoleB, quiet.url, DUTY_B, false);
-      const pages = [consoleA, consoleB];
+      await Promise.all([signInToConsole(pageA, quiet.url, DUTY_A, false), signInToConsole(consoleB, quiet.url, DUTY_B, false)]);
+      const pages = [pageA, consoleB];
       for (const p of pages) {
-        const row = p.locator(`[data-testid=queue] [data-incident-id="${c.id}"]`);
-        await row.waitFor({ timeout: PAGE_CHANGE_MS });
-        await row.click();
+        await (await queueRow(p, c.id)).click();
         await p.locator(`[data-testid=incident-card][data-incident-id="${c.id}"]`).waitFor({ timeout: PAGE_CHANGE_MS });
         await p.locator('[data-testid=suggestions] tr[data-unit-id] [data-testid=assign]').first().waitFor({ timeout: PAGE_CHANGE_MS });
       }
@@ -185,7 +203,7 @@ describe('the dispatch console in a browser', () => {
       }, (v) => v !== null, PAGE_CHANGE_MS, 100);
       const [a, b] = await Promise.all(pages.map(outcome));
       assert.deepEqual([a, b].sort(), ['conflict', 'ok'], 'exactly one wins');
-      const [winner, loser] = a === 'ok' ? [DUTY_A, consoleB] : [DUTY_B, consoleA];
+      const [winner, loser] = a === 'ok' ? [DUTY_A, consoleB] : [DUTY_B, pageA];
       const stored = (await incidents(quiet)).find((i) => i.id === c.id)!;
       assert.equal(stored.assignedBy, winner.name);
       const text = await loser.getByTestId('assign-conflict').innerText();
@@ -195,8 +213,7 @@ describe('the dispatch console in a browser', () => {
       await loser.locator('[data-testid=suggestions] [data-testid=assign]').first().filter({ hasText: strings.console.reassign }).waitFor({ timeout: PAGE_CHANGE_MS });
       await saveScreenshot(loser, 'console-conflict');
     } finally {
-      // Three software-rendered maps at once would starve the next test's pages.
-      await Promise.all([consoleB.context().close(), wall.context().close(), consoleA.context().close()]);
+      await Promise.all([pageA.context().close(), consoleB.context().close()]);
     }
   });
 
@@ -208,8 +225,7 @@ describe('the dispatch console in a browser', () => {
     try {
       await simWall.goto(`${simulated.url}/wall?token=${WALL}`);
       await Promise.all([waitForWallReady(simWall), signInToConsole(page, simulated.url, DUTY_A, false)]);
-      const row = page.locator(`[data-testid=queue] [data-incident-id="${c.id}"]`);
-      await row.waitFor({ timeout: PAGE_CHANGE_MS });
+      const row = await queueRow(page, c.id);
       await row.click();
       // The simulated units report fresh positions: the first suggestion is a fresh one.
       const first = page.locator('[data-testid=suggestions] tr[data-unit-id][data-stale=false]').first();

@@ -11,7 +11,7 @@ import type { WallCall } from '@watchfloor/config/wall';
 import { fetchIncidents } from './api';
 
 const REFETCH_MIN_MS = 300;
-const POLL_MS = 20_000;
+const POLL_MS = 10_000;
 
 export interface Incidents {
   list: IncidentView[];
