@@ -42,6 +42,8 @@ export const AuditAction = z.enum([
   'user.create', 'user.role', 'user.password', 'user.disable', 'user.enable', 'user.sessions_revoked',
   'warning.ack', 'warning.resolve',
   'dispatch.assign', 'dispatch.reassign',
+  // A rule file edited on disk and reloaded, or refused (broken: the rules in force stay).
+  'rule.change', 'rule.change_refused',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

@@ -189,6 +189,33 @@ export const zhCN = {
     duration: (s: number) => (s < 60 ? `${Math.round(s)} 秒` : s < 3600 ? `${Math.round(s / 60)} 分钟` : `${(s / 3600).toFixed(1)} 小时`),
     count: (n: number) => `${n} 起`,
   },
+  /** /console/audit: the admins' view of the audit trail. */
+  audit: {
+    title: '审计日志',
+    forbidden: '仅管理员可查看审计日志',
+    checking: '正在确认登录状态…',
+    from: '起始时间',
+    to: '截止时间',
+    actor: '操作人',
+    action: '操作',
+    target: '对象',
+    anyAction: '全部操作',
+    search: '查询',
+    loading: '正在加载…',
+    failed: '加载失败，请稍后重试',
+    empty: '没有符合条件的记录',
+    columns: { at: '时间', actor: '操作人', action: '操作', target: '对象', ip: '来源地址' },
+    count: (n: number) => `共 ${n} 条`,
+    chainOk: (n: number) => `哈希链校验通过（${n} 条记录）`,
+    chainBroken: (seq: number, reason: string) => `哈希链在第 ${seq} 条断开：${reason}`,
+    // Looked up by the action as stored (an older build's too), so a plain string record.
+    actions: {
+      'login.success': '登录成功', 'login.failure': '登录失败', 'login.locked': '登录锁定', logout: '退出登录',
+      'user.create': '新建用户', 'user.role': '修改角色', 'user.password': '修改密码', 'user.disable': '停用用户',
+      'user.enable': '启用用户', 'user.sessions_revoked': '注销会话', 'warning.ack': '确认预警', 'warning.resolve': '解除预警',
+      'dispatch.assign': '派警', 'dispatch.reassign': '改派', 'rule.change': '规则变更', 'rule.change_refused': '规则变更被拒绝',
+    } as Record<string, string>,
+  },
 };
 
 export type Strings = typeof zhCN;

@@ -27,6 +27,19 @@ export function createKafka(cfg: KafkaConfig): Kafka {
   });
 }
 
+/** Retries a request that a just-created topic may refuse for a moment, for up to ~10 s. */
+async function settled(request: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await request();
+      return;
+    } catch (err) {
+      if (attempt >= 40) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 /** Creates the topics if missing so a fresh deployment needs no manual step. */
 export async function ensureTopics(kafka: Kafka, topics: readonly string[], numPartitions = 3): Promise<void> {
   const admin = kafka.admin();
@@ -43,6 +56,10 @@ export async function ensureTopics(kafka: Kafka, topics: readonly string[], numP
         const now = new Set(await admin.listTopics());
         if (!missing.every((t) => now.has(t))) throw err;
       }
+      // A fresh broker says "created" before every partition answers for its leader: the
+      // first offsets request (the delta sink's, at start) then failed with NOT_LEADER and took
+      // the start down. Wait until each new topic answers one.
+      for (const t of missing) await settled(() => admin.fetchTopicOffsets(t));
     }
   } finally {
     await admin.disconnect();

@@ -72,13 +72,14 @@ function toEntry(r: Raw): AuditEntry {
   };
 }
 
-export async function listAudit(db: Queryable, q: { from: Date | null; to: Date | null; actor?: string | null; action?: string | null; limit?: number }): Promise<AuditEntry[]> {
+/** Entries at or after `from` and before `to`, of one actor, action and target when given (each exact), newest first. */
+export async function listAudit(db: Queryable, q: { from: Date | null; to: Date | null; actor?: string | null; action?: string | null; target?: string | null; limit?: number }): Promise<AuditEntry[]> {
   const { rows } = await db.query<Raw>(
     `SELECT * FROM audit_log
      WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
-       AND ($3::text IS NULL OR actor = $3) AND ($4::text IS NULL OR action = $4)
+       AND ($3::text IS NULL OR actor = $3) AND ($4::text IS NULL OR action = $4) AND ($6::text IS NULL OR target = $6)
      ORDER BY seq DESC LIMIT $5`,
-    [q.from?.toISOString() ?? null, q.to?.toISOString() ?? null, q.actor ?? null, q.action ?? null, q.limit ?? 1000],
+    [q.from?.toISOString() ?? null, q.to?.toISOString() ?? null, q.actor ?? null, q.action ?? null, q.limit ?? 1000, q.target ?? null],
   );
   return rows.map(toEntry);
 }

@@ -15,17 +15,33 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { loadRulesConfig, watchRules, type WarningChange } from '@watchfloor/config/rules';
+import { loadRulesConfig, watchRules, type RuleFileChange, type WarningChange } from '@watchfloor/config/rules';
 import type { Region } from '@watchfloor/config/region';
 import { REPO_ROOT } from '@watchfloor/config/settings';
 import type { Pipeline } from '../pipeline/pipeline';
 import type { StoredRecord } from '../records';
 import { HISTORY_DAYS, RulesEngine, rulesRegionOf, type RulesEngineStats } from '../rules';
 import type { Db } from '../store/db';
+import { appendAudit } from '../store/audit';
 import { rulesHistoryCount, rulesHistoryPages } from '../store/queries/rules-history';
 import { activeAcknowledgements, activeWarningIds, resolveActiveExcept, rowToWarning, storeWarningChanges } from '../store/warnings';
 
 const DAY = 86_400_000;
+
+/** The actor of a rule edited on disk: nobody signed in made it, the file did. */
+export const RULE_FILE_ACTOR = 'config-file';
+
+/** One audit entry per file behind a reload (rule.change) or a refused edit (rule.change_refused), with its bytes' hashes. */
+async function auditRuleFiles(db: Db, outcome: 'applied' | 'refused', files: readonly RuleFileChange[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const f of files) {
+      await appendAudit(tx, {
+        actor: RULE_FILE_ACTOR, action: outcome === 'applied' ? 'rule.change' : 'rule.change_refused', target: f.file,
+        details: { sha256Before: f.sha256Before, sha256After: f.sha256After },
+      });
+    }
+  });
+}
 /** What one chunk of the rebuild may cost the event loop. */
 const CHUNK_BUDGET_MS = 25;
 const STORE_BATCH = 250;
@@ -163,7 +179,11 @@ export function startWarningService(opts: {
     watcher = watchRules(dir, (cfg) => {
       opts.log('[rules] config reloaded');
       void emit(engine.setConfig(cfg));
-    }, { initial: config, onError: (err) => opts.log(`[rules] config not reloaded, previous one stays: ${err.message}`) });
+    }, {
+      initial: config,
+      onError: (err) => opts.log(`[rules] config not reloaded, previous one stays: ${err.message}`),
+      onFiles: (outcome, files) => void auditRuleFiles(opts.db, outcome, files).catch((err: Error) => opts.log(`[rules] audit of a rule change failed: ${err.message}`)),
+    });
     status = { state: 'running', rebuild: report, ...engine.stats() };
     opts.log(`[rules] rebuilt from ${report.events} stored events in ${report.ms} ms (longest chunk ${report.maxChunkMs} ms); ${engine.stats().openWarnings} open warnings, ${superseded.length} superseded`);
   }

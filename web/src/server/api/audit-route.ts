@@ -1,6 +1,6 @@
 /**
  * The audit trail (admin only):
- *   GET /api/audit?from=&to=&actor=&action=&limit=   → entries, newest first
+ *   GET /api/audit?from=&to=&actor=&action=&target=&limit=   → entries, newest first
  *   GET /api/audit/verify                           → { ok, entries, head } or the first broken link
  */
 import type { FastifyInstance } from 'fastify';
@@ -16,10 +16,10 @@ export function auditRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const onRequest = requireRole(ADMINS, ctx.settings);
   api.get('/api/audit', {
     onRequest,
-    schema: { querystring: z.object({ from: OptionalTime, to: OptionalTime, actor: z.string().max(64).optional(), action: AuditAction.optional(), limit: z.coerce.number().int().min(1).max(10_000).default(1000) }) },
+    schema: { querystring: z.object({ from: OptionalTime, to: OptionalTime, actor: z.string().max(64).optional(), action: AuditAction.optional(), target: z.string().max(256).optional(), limit: z.coerce.number().int().min(1).max(10_000).default(1000) }) },
   }, async (req, reply) => {
     const q = req.query;
-    return reply.header('cache-control', 'no-store').send(await listAudit(ready(ctx).db, { from: q.from, to: q.to, actor: q.actor ?? null, action: q.action ?? null, limit: q.limit }));
+    return reply.header('cache-control', 'no-store').send(await listAudit(ready(ctx).db, { from: q.from, to: q.to, actor: q.actor ?? null, action: q.action ?? null, target: q.target ?? null, limit: q.limit }));
   });
   api.get('/api/audit/verify', { onRequest }, async (_req, reply) => reply.header('cache-control', 'no-store').send(await verifyAudit(ready(ctx).db)));
 }

@@ -120,7 +120,8 @@ export function incidentsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     }
     const cmd: DispatchCommand = {
       id: `D-${crypto.randomUUID()}`, incidentId: req.params.id, unitId: body.unitId, by: caller.name,
-      at: new Date(now).toISOString(), ...(body.instruction !== undefined ? { instruction: body.instruction } : {}),
+      // The field needs the words, not a number typed into them: phones masked as everywhere else.
+      at: new Date(now).toISOString(), ...(body.instruction !== undefined ? { instruction: redactPhones(body.instruction) } : {}),
     };
     // Stored as every dispatch command is (the wall's delta comes from there), then sent to the
     // field; a consumer reading it back finds it stored already (same id) and drops it.
