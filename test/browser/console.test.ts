@@ -195,7 +195,11 @@ describe('the dispatch console in a browser', () => {
         await p.locator('[data-testid=suggestions] tr[data-unit-id] [data-testid=assign]').first().waitFor({ timeout: PAGE_CHANGE_MS });
       }
       const buttons = pages.map((p) => p.locator('[data-testid=suggestions] tr[data-unit-id]').first().getByTestId('assign'));
-      await Promise.all(buttons.map((b) => b.click()));
+      for (const b of buttons) assert.equal(await b.innerText(), strings.console.assign);
+      // At once: each page clicks at the same instant of the machine's clock (a click driven from
+      // here lands on one page after the other, late enough for the first's result to arrive).
+      const at = Date.now() + 1000;
+      await Promise.all(buttons.map((b) => b.evaluate((el, t) => { setTimeout(() => (el as HTMLElement).click(), t - Date.now()); }, at)));
       const outcome = (p: Page) => waitFor('an answer', async () => {
         if (await p.getByTestId('assign-ok').count()) return 'ok';
         if (await p.getByTestId('assign-conflict').count()) return 'conflict';
