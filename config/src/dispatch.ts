@@ -27,6 +27,8 @@ export const ASSIGNED_UNIT_STATUS: UnitStatusCode = 'dispatched';
 /** The incident states an assignment may start from, and a reassignment (a handled incident is sent nobody). */
 export const ASSIGNABLE_STATES: ReadonlySet<IncidentState> = new Set(['received']);
 export const REASSIGNABLE_STATES: ReadonlySet<IncidentState> = new Set(['dispatched', 'en_route', 'on_scene']);
+/** The states after which an incident no longer needs the duty room: the console's queue shows every other one. */
+export const FINISHED_STATES: ReadonlySet<IncidentState> = new Set(['handled', 'closed']);
 
 /** Why a unit is suggested where it is. */
 export const SUGGESTION_REASONS = ['nearest_available', 'stale_position', 'home_position'] as const;

@@ -1,6 +1,6 @@
 /**
  * Signing in as a person does, in a real browser under the page's CSP: /console without a
- * session goes to /login; a wrong password is told in Chinese without saying which field was
+ * session goes to /login (and back after); a wrong password is told in Chinese without saying which field was
  * wrong; the right one lands on /console showing who is signed in; signing out goes back to
  * /login and the session is over. No CSP violation, no page error.
  */
@@ -42,7 +42,8 @@ describe('/login and /console in a browser', () => {
 
   test('sign in, see who is signed in, sign out', async () => {
     await page.goto(`${server.url}/console`);
-    await page.waitForURL(/\/login$/, { timeout: 30_000 });
+    // Sent to /login, which is told where to bring the visitor back to.
+    await page.waitForURL(/\/login\?next=%2Fconsole$/, { timeout: 30_000 });
 
     await page.getByLabel(strings.login.username).fill('值班长');
     await page.getByLabel(strings.login.password).fill('not-the-password');

@@ -1,10 +1,13 @@
-/** /console: the dispatch console. For now the signed-in user and a sign-out; the console itself comes next. */
+/** /console: the dispatch console (signed-in duty staff; without a session the page sends the visitor to /login). */
+import { loadSettings } from '@watchfloor/config/settings';
 import { strings } from '@watchfloor/config/strings';
-import ConsolePlaceholder from '../../src/console/ConsolePlaceholder';
+import ConsoleClient from '../../src/console/ConsoleClient';
+import '../../src/wall/wall.css';
+import '../../src/console/console.css';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: `${strings.centerName} · ${strings.console.title}` };
 
 export default function ConsolePage() {
-  return <ConsolePlaceholder />;
+  return <ConsoleClient tz={loadSettings().TZ_CENTER} />;
 }

@@ -1,9 +1,15 @@
 'use client';
-/** The sign-in form: POST /api/session, then /console. Refusals are shown by their code, never by guessing which field was wrong. */
+/**
+ * The sign-in form: POST /api/session, then back to the page that sent the visitor here
+ * (`?next=`, a path on this site only) or /console. Refusals are shown by their code, never by
+ * guessing which field was wrong.
+ */
 import { useState, type FormEvent } from 'react';
 import { strings } from '@watchfloor/config/strings';
+import { afterLogin } from './after-login';
 
 const t = strings.login;
+
 const box = { width: 360, padding: 32, background: '#0b1d42', border: '1px solid #1f3b73', borderRadius: 6 } as const;
 const field = { display: 'block', width: '100%', boxSizing: 'border-box', margin: '6px 0 16px', padding: '8px 10px', fontSize: 16, background: '#06122b', color: '#dbe7ff', border: '1px solid #2a4a85', borderRadius: 4 } as const;
 
@@ -22,7 +28,7 @@ export default function LoginForm() {
         body: JSON.stringify({ username: String(form.get('username') ?? ''), password: String(form.get('password') ?? '') }),
       });
       if (r.ok) {
-        window.location.assign('/console');
+        window.location.assign(afterLogin(window.location.search));
         return;
       }
       const code = ((await r.json().catch(() => null)) as { error?: { code?: string } } | null)?.error?.code;

@@ -8,6 +8,8 @@
  * `onFirstFrame` fires once per mount, when the base map has loaded and deck.gl has drawn a
  * frame with the live layers: the wall's readiness signal (a software-rendered 4K screen can
  * take far longer than a canvas takes to appear).
+ * The console adds selection: with `onSelectIncident`, a click on an incident selects it
+ * instead of drilling down, `selectedIncidentId` is ringed, and each new `flyTo` moves the map.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import * as maplibregl from 'maplibre-gl';
@@ -16,7 +18,7 @@ import { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { PickingInfo } from '@deck.gl/core';
 import { geometryBBox } from '@watchfloor/config/region/geometry';
 import { strings } from '@watchfloor/config/strings';
-import type { WallState } from '@watchfloor/config/wall';
+import type { WallCall, WallState } from '@watchfloor/config/wall';
 import { WALL_LAYERS, type LayerContext } from './layers';
 import { heatValues, type HeatSpec } from './heat-values';
 import { baseStyle } from './base-style';
@@ -34,11 +36,25 @@ const HEAT_CHOICES: { source: HeatSpec['source']; window: HeatSpec['window']; la
 
 type Focus = { level: 'county' } | { level: 'town'; code: string } | { level: 'village'; code: string } | { level: 'grid'; code: string };
 
+/** Where the map should go: a point (zoomed in at least to `minZoom`) or a box. A new `key` moves it again. */
+export type FlyTarget = { key: number; center: [number, number]; minZoom?: number } | { key: number; bbox: [number, number, number, number] };
+
+/**
+ * What the console's browser tests use to click an incident by its position: lon/lat to the
+ * page's CSS pixels, as the map draws it now. Set on `window` only when `exposeAutomation` is on.
+ */
+export const MAP_AUTOMATION_HOOK = '__watchfloorMapAutomation';
+export interface MapAutomation { toScreen(lon: number, lat: number): { x: number; y: number }; isMoving(): boolean }
+
 interface Props {
   region: RegionData; state: WallState; width: number; height: number; scale: number; onFirstFrame?: () => void;
   /** How far the wall's clock is from this screen's (a replay's moment minus now): pulses follow the replayed time. */
   clockOffsetMs?: number;
+  selectedIncidentId?: string | null; onSelectIncident?: (c: WallCall) => void; flyTo?: FlyTarget | null; exposeAutomation?: boolean;
 }
+
+/** How near (CSS px) a click must land to an incident's dot to pick it. */
+const PICK_RADIUS_PX = 6;
 
 function bboxOf(features: { geometry: Parameters<typeof geometryBBox>[0] }[]): [number, number, number, number] {
   let b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -65,7 +81,7 @@ export default function WallMap(props: Props) {
   );
 }
 
-function MapInner({ region, state, width, height, scale, onContextLost, onFirstFrame, clockOffsetMs = 0 }: Props & { onContextLost: () => void }) {
+function MapInner({ region, state, width, height, scale, onContextLost, onFirstFrame, clockOffsetMs = 0, selectedIncidentId = null, onSelectIncident, flyTo, exposeAutomation }: Props & { onContextLost: () => void }) {
   const el = useRef<HTMLDivElement>(null);
   const baseLoaded = useRef(false);
   const firstFrameSeen = useRef(false);
@@ -102,6 +118,30 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
 
   useEffect(() => { mapRef.current?.resize(); }, [width, height]);
 
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !flyTo) return;
+    if ('center' in flyTo) map.flyTo({ center: flyTo.center, zoom: Math.max(map.getZoom(), flyTo.minZoom ?? 12), duration: 800 });
+    else map.fitBounds([[flyTo.bbox[0], flyTo.bbox[1]], [flyTo.bbox[2], flyTo.bbox[3]]], { padding: 60, duration: 800, maxZoom: 14 });
+    // Only a new target moves the map: a re-render with the same one must not undo the user's panning.
+  }, [flyTo?.key]);
+
+  useEffect(() => {
+    if (!exposeAutomation) return;
+    const hook: MapAutomation = {
+      toScreen(lon, lat) {
+        const map = mapRef.current!;
+        const p = map.project([lon, lat]);
+        const r = map.getContainer().getBoundingClientRect();
+        return { x: r.left + p.x, y: r.top + p.y };
+      },
+      isMoving: () => mapRef.current?.isMoving() ?? true,
+    };
+    const w = window as unknown as Record<string, MapAutomation | undefined>;
+    w[MAP_AUTOMATION_HOOK] = hook;
+    return () => { if (w[MAP_AUTOMATION_HOOK] === hook) delete w[MAP_AUTOMATION_HOOK]; };
+  }, [exposeAutomation]);
+
   // The pulse animation runs at ~12 fps, enough for a ring and cheap for the main thread.
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 80);
@@ -110,7 +150,7 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
 
   const focusGridId = focus.level === 'grid' ? focus.code : null;
   useEffect(() => {
-    const ctx: LayerContext = { region, state, heat: heatSpec, now: now + clockOffsetMs, focusGridId, scale };
+    const ctx: LayerContext = { region, state, heat: heatSpec, now: now + clockOffsetMs, focusGridId, scale, selectedIncidentId };
     const layers = WALL_LAYERS.filter((l) => visible[l.id]).map((l) => l.build(ctx)).filter((l) => l !== null);
     overlayRef.current?.setProps({
       layers,
@@ -131,6 +171,12 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
   };
 
   function onPick(info: PickingInfo) {
+    if (onSelectIncident) {
+      // The incidents layer by name: a unit or grid drawn at the same pixel must not hide the call under it.
+      const hit = overlayRef.current?.pickObject({ x: info.x, y: info.y, radius: PICK_RADIUS_PX * scale, layerIds: ['incidents'] });
+      const c = hit?.object as WallCall | undefined;
+      if (c) { onSelectIncident(c); return; }
+    }
     const code = (info.object as { properties?: { code?: string } } | null)?.properties?.code;
     if (!info.layer || info.layer.id !== 'grid-heat' || !code) return;
     const grid = region.grids.features.find((f) => f.properties.code === code)!;
@@ -170,7 +216,7 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
   }, [focus, region]);
 
   return (
-    <div className="wall-map" data-testid="wall-map" data-drawn={drawn} data-incidents={state.incidents.length} data-seq={state.seq} data-newest-incident={state.incidents[0]?.id ?? ''}
+    <div className="wall-map" data-testid="wall-map" data-drawn={drawn} data-incidents={state.incidents.length} data-seq={state.seq} data-newest-incident={state.incidents[0]?.id ?? ''} data-selected={selectedIncidentId ?? ''}
       data-layers={WALL_LAYERS.filter((l) => visible[l.id]).map((l) => l.id).join(' ')} data-heat={`${heatSpec.source}-${heatSpec.window}-${heatSpec.metric}`} style={{ width, height }}>
       <div ref={el} style={{ position: 'absolute', inset: 0 }} />
       <div className="map-crumbs" style={{ transform: `scale(${scale})`, transformOrigin: '0 0' }}>

@@ -18,8 +18,8 @@ export interface RegionData {
 
 async function get<T>(name: string, token: string | null): Promise<T> {
   // The token goes in a header, never the URL: URLs end up in logs and caches. Without one
-  // (a signed-in person's page) the session cookie goes along.
-  const r = await fetch(`/api/region/${name}`, token ? { headers: { authorization: `Bearer ${token}` } } : { credentials: 'same-origin' });
+  // (a signed-in page) the session cookie is the credential.
+  const r = await fetch(`/api/region/${name}`, token !== null ? { headers: { authorization: `Bearer ${token}` } } : { credentials: 'same-origin' });
   if (!r.ok) throw new Error(`region ${name}: HTTP ${r.status}`);
   return (await r.json()) as T;
 }

@@ -17,7 +17,8 @@ export interface WallFeed {
   error: string | null;
 }
 
-export function useWallFeed(token: string, tz: string): WallFeed {
+/** `token`: the wall's read token; null on a signed-in page, where the session cookie goes along with the handshake. */
+export function useWallFeed(token: string | null, tz: string): WallFeed {
   const [feed, setFeed] = useState<WallFeed>(() => ({ state: null, connected: false, lastContact: Date.now(), error: null }));
   const stateRef = useRef<WallState | null>(null);
 
@@ -34,7 +35,7 @@ export function useWallFeed(token: string, tz: string): WallFeed {
       });
     };
     // The token rides in the query as well: the server refuses the engine.io handshake itself without one.
-    const socket: Socket = io({ auth: { token }, query: { token }, transports: ['websocket'], reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
+    const socket: Socket = io({ ...(token !== null ? { auth: { token }, query: { token } } : {}), transports: ['websocket'], reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
     const hello = () => {
       const s = stateRef.current;
       const h: Hello = s ? { v: WALL_PROTOCOL_VERSION, epoch: s.epoch, seq: s.seq } : { v: WALL_PROTOCOL_VERSION };

@@ -3,10 +3,11 @@ import { camerasLayer } from './cameras';
 import { gridHeatLayer } from './grid-heat';
 import { incidentPulseLayer } from './incident-pulse';
 import { incidentsLayer } from './incidents';
+import { selectedIncidentLayer } from './selected-incident';
 import { townLabelsLayer } from './town-labels';
 import type { WallLayerDef } from './types';
 import { unitsLayer } from './units';
 import { warningOutlinesLayer } from './warning-outlines';
 
-export const WALL_LAYERS: readonly WallLayerDef[] = [gridHeatLayer, warningOutlinesLayer, camerasLayer, incidentsLayer, incidentPulseLayer, unitsLayer, townLabelsLayer];
+export const WALL_LAYERS: readonly WallLayerDef[] = [gridHeatLayer, warningOutlinesLayer, camerasLayer, incidentsLayer, incidentPulseLayer, selectedIncidentLayer, unitsLayer, townLabelsLayer];
 export type { LayerContext, WallLayerDef } from './types';

@@ -15,6 +15,8 @@ export interface LayerContext {
   scale: number;
   /** The grid the map is focused on (drill-down), if any. */
   focusGridId: string | null;
+  /** The incident the console has selected (a wall call id), if any: the wall never selects. */
+  selectedIncidentId?: string | null;
 }
 
 export interface WallLayerDef {

@@ -18,7 +18,8 @@ import { z } from 'zod';
 import { DISPATCHERS, type Principal } from '@watchfloor/config/auth';
 import { IncidentState, type DispatchCommand } from '@watchfloor/config/contracts';
 import {
-  AssignBody, DISPATCH_RULES, distanceM, FUSION_RULES, IncidentCard, IncidentView, type ResponseTimes, type ResponseTimesPeriod, type SuggestionReason,
+  AssignBody, DISPATCH_RULES, distanceM, FREE_UNIT_STATUS, FUSION_RULES, IncidentCard, IncidentView, type ResponseTimes, type ResponseTimesPeriod,
+  type Suggestion, type SuggestionReason,
 } from '@watchfloor/config/dispatch';
 import { INCIDENT_WINDOW_MS } from '@watchfloor/config/wall';
 import { TownCode } from '@watchfloor/config/region';
@@ -31,6 +32,7 @@ import {
 } from '@watchfloor/ingest/store/queries/incident-card';
 import { appendAudit } from '@watchfloor/ingest/store/audit';
 import { assignUnit, availableUnits, getIncident, listIncidents, type IncidentRow } from '@watchfloor/ingest/store/dispatch';
+import { unitLoadsSince } from '@watchfloor/ingest/store/queries/unit-load';
 import { OptionalTime, ready, type ApiContext } from './context';
 import { errorBody, HttpError, requireRole, type Caller } from './http';
 
@@ -69,7 +71,8 @@ export function incidentsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const incident = await getIncident(rt.db, req.params.id, now);
     if (!incident) throw new HttpError(404, `no incident ${req.params.id}`);
     const staleMs = ctx.settings.UNIT_STALE_SECONDS * 1000;
-    const out = (await availableUnits(rt.db)).map((u) => {
+    const load = await unitLoadsSince(rt.db, startOfDay(new Date(now), ctx.settings.TZ_CENTER));
+    const out: Suggestion[] = (await availableUnits(rt.db)).map((u) => {
       const home = rt.region.unitById.get(u.unitId);
       const pos = u.lon !== null && u.lat !== null ? { lon: u.lon, lat: u.lat } : home ? { lon: home.lon, lat: home.lat } : null;
       if (!pos) return null;
@@ -77,7 +80,8 @@ export function incidentsRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const speed = home ? DISPATCH_RULES.speedMps[home.kind] : undefined;
       const stale = u.lon === null || now - Date.parse(u.at) > staleMs;
       const reason: SuggestionReason = u.lon === null ? 'home_position' : stale ? 'stale_position' : 'nearest_available';
-      return { unitId: u.unitId, kind: home?.kind ?? null, status: u.status, distanceM: Math.round(d), etaS: Math.round(d / (speed ?? DISPATCH_RULES.speedMps.community_officer)), stale, reason, positionAt: u.at };
+      return { unitId: u.unitId, kind: home?.kind ?? null, status: FREE_UNIT_STATUS, // availableUnits reads only these
+        distanceM: Math.round(d), etaS: Math.round(d / (speed ?? DISPATCH_RULES.speedMps.community_officer)), stale, reason, positionAt: u.at, loadToday: load.get(u.unitId) ?? 0 };
     }).filter((s) => s !== null);
     // Fresh units first: a stale position is no proof of nearness.
     out.sort((a, b) => Number(a.stale) - Number(b.stale) || a.distanceM - b.distanceM);
