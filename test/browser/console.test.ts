@@ -139,7 +139,9 @@ describe('the dispatch console in a browser', () => {
     const place = (i: number) => { const p = someGrid(i).point!; return { lon: p.lon, lat: p.lat, address: '城关街道某路12号' }; };
     // Far apart, so each dot is its own pixel; the newest priority 1 is not the newest call.
     const older1 = call({ id: uid('C'), priority: 1, receivedAt: at(0), location: place(0) });
-    const newest1 = call({ id: uid('C'), priority: 1, receivedAt: at(1), location: place(40) });
+    // Its text fields carry markup: the console must show it as text, never run or render it.
+    const INJECTED = '报警人称 <img src=x onerror="window.__pwned=1"> 有人打架\'; DROP TABLE calls; --';
+    const newest1 = call({ id: uid('C'), priority: 1, receivedAt: at(1), location: { ...place(40), address: '<b>城关</b>街道某路' }, summary: INJECTED });
     const newest2 = call({ id: uid('C'), priority: 2, receivedAt: at(2), location: place(80) });
     await post(quiet, 'police.calls', [older1, newest1, newest2]);
 
@@ -161,6 +163,9 @@ describe('the dispatch console in a browser', () => {
     await waitFor('the clicked incident selected', () => card.getAttribute('data-incident-id'), (id) => id === target.id, PAGE_CHANGE_MS, 100);
     assert.notEqual(await consoleA.getByTestId('wall-map').getAttribute('data-selected'), '', 'the map rings the selection');
     assert.equal(await consoleA.locator(`[data-testid=queue] [data-incident-id="${target.id}"]`).getAttribute('aria-pressed'), 'true');
+    await waitFor('the summary on the card, as text', () => card.innerText(), (t) => t.includes(INJECTED) && t.includes('<b>城关</b>'), PAGE_CHANGE_MS, 100);
+    assert.equal(await card.locator('img, b').count(), 0, 'markup in a call is shown, not rendered');
+    assert.equal(await consoleA.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
 
     const first = consoleA.locator('[data-testid=suggestions] tr[data-unit-id]').first();
     await first.waitFor({ timeout: PAGE_CHANGE_MS });

@@ -61,7 +61,7 @@ mkCall(gA2!, 'traffic', '2024-03-12T10:00:00'); // 52 weeks back: the same week 
 mkCall(gA1!, 'criminal', '2025-02-18T10:00:00');
 mkCall(gA2!, 'criminal', '2025-02-19T10:00:00');
 
-// ---- response times: five of the week's calls sent a unit after 60..300 s, on scene after 600..1000 s.
+// ---- response times: five of the week's calls sent a unit after 60..300 s, on scene after 600..1000 s, released 600 s later.
 const timed = [a1, a2, a3, a4, b1];
 const units: EventOf<'unit.status'>[] = timed.flatMap((c, i) => {
   const t0 = Date.parse(c.receivedAt);
@@ -69,6 +69,8 @@ const units: EventOf<'unit.status'>[] = timed.flatMap((c, i) => {
   return [
     { unitId: u.id, at: new Date(t0 + (i + 1) * 60_000).toISOString(), status: 'dispatched' as const, incidentId: c.id, position: { lon: u.lon, lat: u.lat } },
     { unitId: u.id, at: new Date(t0 + (6 + i) * 100_000).toISOString(), status: 'on_scene' as const, incidentId: c.id, position: { lon: u.lon, lat: u.lat } },
+    // Released before its next call, as the field does: a unit holds one incident at a time (unit transitions).
+    { unitId: u.id, at: new Date(t0 + (6 + i) * 100_000 + 600_000).toISOString(), status: 'available' as const, incidentId: c.id, position: { lon: u.lon, lat: u.lat } },
   ];
 });
 
@@ -271,10 +273,11 @@ for (const kind of STORE_KINDS) {
       const now = new Date('2025-03-16T19:30:00+08:00');
       const dayStart = new Date('2025-03-16T00:00:00+08:00');
       const wall = await wallFigures(s.db, now, TZ, region.cameras.length);
-      // The wall's "today" is the whole local day (a call stamped later today counts at once).
-      const today = await briefing(s.db, query({ from: dayStart, to: new Date(dayStart.getTime() + 86_400_000) }));
+      // The wall's "today" is the local day up to its instant (the live wall and replay read the
+      // same figures as of a moment; a call stamped later today is not yet counted).
+      const today = await briefing(s.db, query({ from: dayStart, to: now }));
       assert.equal(wall.callsToday, today.calls.total);
-      assert.equal(wall.callsToday, 4); // public order 14:00 15:00 18:00, traffic 23:59:59.999
+      assert.equal(wall.callsToday, 3); // public order 14:00 15:00 18:00; not the traffic call at 23:59:59.999
       assert.deepEqual(wall.byCategoryToday, today.calls.byCategory);
       const month = await briefing(s.db, query({ from: new Date(now.getTime() - 30 * 86_400_000), to: now }));
       assert.equal(wall.resolutionRate30d, month.cases.resolutionRate);
