@@ -9,7 +9,9 @@
  * taken in the console page by a capturing click listener (`performance.timeOrigin +
  * performance.now()`); the wall page timestamps, on the same clock (one machine), the DOM
  * mutation that brings its 已派警 cell to the expected count. Their difference is the latency.
- * The unit is then reported available again (no incident named), so units do not run out.
+ * The unit then reports itself released from the incident (available, naming it: a unit holding
+ * an incident may leave it only so), so units do not run out; the next click waits for the wall
+ * to show that release.
  *
  * Reference in the same run: the same path without the console's UI, an assignment POSTed by
  * `fetch` from the console page (the session's cookie and CSRF token), timed from just before
@@ -48,10 +50,20 @@ async function post(s: RunningServer, topic: string, items: unknown[]): Promise<
   if (r.status !== 200) throw new Error(`ingest ${topic}: HTTP ${r.status} ${await r.text()}`);
 }
 
-const freeUnits = (s: RunningServer, ids: string[]) => post(s, 'unit.status', ids.map((id) => {
+const freeUnits = (s: RunningServer, ids: string[], incidentId?: string) => post(s, 'unit.status', ids.map((id) => {
   const u = tongguan().units.find((x) => x.id === id)!;
-  return { unitId: id, at: new Date().toISOString(), status: 'available', position: { lon: u.lon, lat: u.lat } };
+  return { unitId: id, at: new Date().toISOString(), status: 'available', position: { lon: u.lon, lat: u.lat }, ...(incidentId ? { incidentId } : {}) };
 }));
+
+/** Waits until the wall's 已派警 cell reads 0: the previous assignment's release has reached it. */
+async function wallSettled(wall: Page): Promise<void> {
+  const cells = () => wall.evaluate(() => [...document.querySelectorAll('[data-testid=dispatch] .cell[data-state]')].map((c) => `${c.getAttribute('data-state')}=${c.querySelector('.num')?.textContent}`).join(' '));
+  try {
+    await wall.waitForFunction(() => Number(document.querySelector('[data-testid=dispatch] .cell[data-state=dispatched] .num')?.textContent ?? NaN) === 0, undefined, { timeout: STEP_MS, polling: 50 });
+  } catch (err) {
+    throw new Error(`the wall did not show the last release: ${await cells()} (${(err as Error).message})`);
+  }
+}
 
 /**
  * Arms the wall page: the first DOM mutation that brings its 已派警 cell to `n` stores its time
@@ -102,7 +114,6 @@ async function oneRun(browser: Browser, run: number): Promise<{ click: number[];
 
     const click: number[] = [];
     const reference: number[] = [];
-    let dispatched = 0;
     for (let k = 0; k < ASSIGNMENTS + REFERENCE; k++) {
       const point = someGrid(k).point ?? someGrid(0).point!;
       const c = call({ id: uid('C'), priority: 1, receivedAt: new Date(Date.now() - 1000).toISOString(), location: { ...point, address: '某路' } });
@@ -115,7 +126,8 @@ async function oneRun(browser: Browser, run: number): Promise<{ click: number[];
         const first = page.locator('[data-testid=suggestions] tr[data-unit-id]').first();
         await first.getByTestId('assign').waitFor({ timeout: STEP_MS });
         unitId = (await first.getAttribute('data-unit-id'))!;
-        await armWall(wall, dispatched + 1);
+        await wallSettled(wall);
+        await armWall(wall, 1);
         await first.getByTestId('assign').click();
         const w = await wallReachedAt(wall);
         click.push(w - (await page.evaluate(() => (window as unknown as { __clickAt: number }).__clickAt)));
@@ -123,7 +135,8 @@ async function oneRun(browser: Browser, run: number): Promise<{ click: number[];
       } else {
         // The reference: the same assignment by fetch from the same page, no UI in between.
         await page.locator(`[data-testid=queue] [data-incident-id="${c.id}"]`).waitFor({ timeout: STEP_MS });
-        await armWall(wall, dispatched + 1);
+        await wallSettled(wall);
+        await armWall(wall, 1);
         const out = await page.evaluate(async (id) => {
           const s = (await (await fetch('/api/session')).json()) as { csrfToken: string };
           const sug = (await (await fetch(`/api/incidents/${encodeURIComponent(id)}/suggestions`)).json()) as { unitId: string }[];
@@ -135,8 +148,7 @@ async function oneRun(browser: Browser, run: number): Promise<{ click: number[];
         unitId = out.unitId;
         reference.push((await wallReachedAt(wall)) - out.at);
       }
-      dispatched++;
-      await freeUnits(server, [unitId]);
+      await freeUnits(server, [unitId], c.id);
     }
     console.log(`[bench] run ${run}: click p50 ${pct(click, 50).toFixed(0)} ms, p99 ${pct(click, 99).toFixed(0)} ms (n=${click.length}); fetch reference p50 ${pct(reference, 50).toFixed(0)} ms, p99 ${pct(reference, 99).toFixed(0)} ms (n=${reference.length})`);
     return { click, reference };
