@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { CASE_LEVELS } from './contracts';
-import { startOfDay, zonedParts } from './time';
+import { startOfWeek } from './time';
 
 const Count = z.number().int().min(0);
 const ByKey = z.record(z.string(), Count);
@@ -136,13 +136,6 @@ export const Briefing = z.object({
 export type Briefing = z.infer<typeof Briefing>;
 
 const DAY = 86_400_000;
-
-/** Monday 00:00 (center's zone) of the week containing d. */
-export function startOfWeek(d: Date, tz: string): Date {
-  const back = (zonedParts(d, tz).weekday + 6) % 7;
-  // Noon of the target day first, so a DST night cannot push the day over.
-  return startOfDay(new Date(startOfDay(d, tz).getTime() - back * DAY + DAY / 2), tz);
-}
 
 /** The default period: last Monday 00:00 to this Monday 00:00, in the center's zone. */
 export function lastWeek(now: Date, tz: string): { from: Date; to: Date } {
