@@ -50,8 +50,9 @@ export function geometryBBox(geometry: PolygonGeometry): [number, number, number
   return [minX, minY, maxX, maxY];
 }
 
-const M_PER_DEG_LAT = 110_540;
-const M_PER_DEG_LON_EQ = 111_320;
+/** Metres per degree of latitude, and of longitude at the equator (scaled by cos(lat) elsewhere). */
+export const M_PER_DEG_LAT = 110_540;
+export const M_PER_DEG_LON_EQ = 111_320;
 
 /**
  * Metres from (lon, lat) to the nearest edge of the geometry, 0 inside it. Planar around the

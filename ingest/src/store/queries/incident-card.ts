@@ -12,13 +12,11 @@
  */
 import { CLOSED_CASE_STATUS_LIST } from '@watchfloor/config/contracts';
 import { distanceM, type FusionRules } from '@watchfloor/config/dispatch';
-import { distanceToGeometryM, geometryBBox, geometryCentroid, type Region } from '@watchfloor/config/region';
+import { distanceToGeometryM, geometryBBox, geometryCentroid, M_PER_DEG_LAT, M_PER_DEG_LON_EQ, type Region } from '@watchfloor/config/region';
 import type { Queryable } from '../db';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
-const M_PER_DEG_LAT = 110_540;
-const M_PER_DEG_LON_EQ = 111_320;
 
 type Time = Date | string;
 const iso = (v: Time) => new Date(v).toISOString();
