@@ -10,8 +10,8 @@
  * performance.now()`); the wall page timestamps, on the same clock (one machine), the DOM
  * mutation that brings its 已派警 cell to the expected count. Their difference is the latency.
  * The unit then reports itself released from the incident (available, naming it: a unit holding
- * an incident may leave it only so), so units do not run out; the next click waits for the wall
- * to show that release.
+ * an incident may leave it only so), so units do not run out; the next incident is selected only
+ * once the wall shows that release, and the click goes to the row of the unit released after it.
  *
  * Reference in the same run: the same path without the console's UI, an assignment POSTed by
  * `fetch` from the console page (the session's cookie and CSRF token), timed from just before
@@ -120,15 +120,19 @@ async function oneRun(browser: Browser, run: number): Promise<{ click: number[];
       await post(server, 'police.calls', [c]);
       let unitId: string;
       if (k < ASSIGNMENTS) {
+        // Settled first: the last release reaching the console re-ranks its suggestions, and a
+        // `.first()` locator resolved again at the click would assign another unit than the one
+        // this loop releases afterwards.
+        await wallSettled(wall);
         const row = page.locator(`[data-testid=queue] [data-incident-id="${c.id}"]`);
         await row.click({ timeout: STEP_MS });
         await page.locator(`[data-testid=incident-card][data-incident-id="${c.id}"]`).waitFor({ timeout: STEP_MS });
         const first = page.locator('[data-testid=suggestions] tr[data-unit-id]').first();
         await first.getByTestId('assign').waitFor({ timeout: STEP_MS });
         unitId = (await first.getAttribute('data-unit-id'))!;
-        await wallSettled(wall);
+        const chosen = page.locator(`[data-testid=suggestions] tr[data-unit-id="${unitId}"]`);
         await armWall(wall, 1);
-        await first.getByTestId('assign').click();
+        await chosen.getByTestId('assign').click();
         const w = await wallReachedAt(wall);
         click.push(w - (await page.evaluate(() => (window as unknown as { __clickAt: number }).__clickAt)));
         await page.getByTestId('assign-ok').waitFor({ timeout: STEP_MS });
