@@ -48,8 +48,15 @@ export class CountyModel {
   private readonly callCache = new Map<number, SimCall[]>();
   private readonly caseCache = new Map<number, SimEvent[][]>();
   private readonly draftCache = new Map<number, (Draft | null)[]>();
+  /**
+   * The seed in every id: two counties simulated with different seeds are different events
+   * (a day recorded under one seed and replayed into a server simulating another is new
+   * there), while the same seed regenerates the same ids (restarts are redeliveries).
+   */
+  private readonly tag: string;
 
   constructor(private readonly region: Region, private readonly seed: number, private readonly tz: string) {
+    this.tag = `s${seed.toString(36)}`;
     const villageName = new Map(region.villages.features.map((f) => [f.properties.code, f.properties.name]));
     const townName = new Map(region.towns.features.map((f) => [f.properties.code, f.properties.name]));
     this.grids = region.grids.features.map((f) => ({
@@ -131,7 +138,7 @@ export class CountyModel {
       const [lon, lat] = household?.point ?? this.pointIn(rng, grid);
       const place = `${grid.villageName}`;
       const value: EventOf<'police.calls'> = {
-        id: `C${hour}-${String(i).padStart(3, '0')}`,
+        id: `C${this.tag}-${hour}-${String(i).padStart(3, '0')}`,
         receivedAt: this.iso(t),
         category,
         priority: weighted(rng, PRIORITY_BY_CATEGORY[category]),
@@ -226,7 +233,7 @@ export class CountyModel {
     const emit = (t: number, camIdx: number, type: EventOf<'camera.alerts'>['type'], k: string) => {
       const cam = cams[camIdx]!;
       out.push({ t, event: { topic: 'camera.alerts', value: {
-        id: `A${hour}-${k}`, cameraId: cam.id, occurredAt: this.iso(t), type,
+        id: `A${this.tag}-${hour}-${k}`, cameraId: cam.id, occurredAt: this.iso(t), type,
         confidence: Math.round((0.6 + rng() * 0.39) * 100) / 100,
       } } });
     };
@@ -255,7 +262,7 @@ export class CountyModel {
       const rng = rngFor(this.seed, 'case-from-call', hour, c.index);
       if (rng() >= DISPUTE_CALL_BECOMES_CASE) continue;
       const category = c.value.category.slice('dispute.'.length) as (typeof CASE_CATEGORIES)[number];
-      out.push(this.caseTrajectory(rng, `MD${hour}-${c.index}`, c.t + Math.round((1 + rng() * 2) * HOUR), category, 'dispute', c.grid, c.value.id));
+      out.push(this.caseTrajectory(rng, `MD${this.tag}-${hour}-${c.index}`, c.t + Math.round((1 + rng() * 2) * HOUR), category, 'dispute', c.grid, c.value.id));
     }
     const p = zonedParts(new Date(hour * HOUR), this.tz);
     // Screening (日排查) happens in working hours on working days.
@@ -265,7 +272,7 @@ export class CountyModel {
       for (let i = 0; i < n; i++) {
         const grid = weighted(rng, this.gridWeights);
         const kind = rng() < 0.12 ? 'petition' : 'dispute';
-        out.push(this.caseTrajectory(rng, `MS${hour}-${i}`, hour * HOUR + Math.floor(rng() * HOUR), pick(rng, CASE_CATEGORIES), kind, grid));
+        out.push(this.caseTrajectory(rng, `MS${this.tag}-${hour}-${i}`, hour * HOUR + Math.floor(rng() * HOUR), pick(rng, CASE_CATEGORIES), kind, grid));
       }
     }
     return out;
