@@ -40,6 +40,7 @@ const Env = z.object({
   KAFKA_CLIENT_ID: z.string().default('watchfloor').describe('Kafka client id of this process.'),
   KAFKA_GROUP_ID: z.string().default('watchfloor-ingest').describe('Consumer group shared by every ingest instance (they split the partitions).'),
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default('').describe('Prepended to every topic name, for clusters shared between deployments (and test runs).'),
+  WATCHFLOOR_URL: z.string().url().optional().describe('Where `npm run simulate` and `npm run replay` reach a running embedded server (no `KAFKA_BROKERS`): they POST to its `/api/ingest/<topic>` with `INGEST_TOKEN`; default `http://localhost:<PORT>`.'),
   INGEST_IN_WEB: flag.optional().describe('Run the ingest consumers inside the web process; default: yes when embedded, no when deployed.'),
   REGION_DIR: z.string().optional().describe('Folder of the region files; default `config/regions/tongguan`.'),
   RULES: flag.default(true).describe('Run the warning rules where events are consumed (one process must; see Warning rules).'),
