@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { DEFAULT_MAX_EVENT_SKEW_SECONDS } from './contracts/rejections';
 import { DISPATCH_RULES } from './dispatch';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REPO_ROOT = path.resolve(/* turbopackIgnore: true */ path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Development defaults: printed at start so nobody mistakes them for secrets. */
 export const DEV_INGEST_TOKEN = 'dev-ingest-token';
@@ -87,11 +87,15 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   const e = parsed.data;
   const embeddedDb = !e.DATABASE_URL;
   const embeddedBus = !e.KAFKA_BROKERS || e.KAFKA_BROKERS.length === 0;
+  // The turbopackIgnore comments: these paths come from the environment at run time, and the
+  // pages that read settings (for TZ_CENTER) would otherwise make `next build` trace the whole
+  // project as files they might open ("Dynamic filesystem access causes tracing of the whole
+  // project"). The pages open none of them.
   return {
     ...e,
-    DATA_DIR: path.resolve(e.DATA_DIR),
-    REGION_DIR: path.resolve(e.REGION_DIR ?? path.join(REPO_ROOT, 'config', 'regions', 'tongguan')),
-    RULES_DIR: path.resolve(e.RULES_DIR ?? path.join(REPO_ROOT, 'config', 'rules')),
+    DATA_DIR: path.resolve(/* turbopackIgnore: true */ e.DATA_DIR),
+    REGION_DIR: path.resolve(/* turbopackIgnore: true */ e.REGION_DIR ?? path.join(/* turbopackIgnore: true */ REPO_ROOT, 'config', 'regions', 'tongguan')),
+    RULES_DIR: path.resolve(/* turbopackIgnore: true */ e.RULES_DIR ?? path.join(/* turbopackIgnore: true */ REPO_ROOT, 'config', 'rules')),
     embeddedDb,
     embeddedBus,
     ingestInWeb: e.INGEST_IN_WEB ?? embeddedBus,
