@@ -12,7 +12,7 @@ import { geometryBBox, pointInPolygon, type Region, type Unit } from '@watchfloo
 import { toZonedIso, zonedParts } from '@watchfloor/config/time';
 import {
   ALERTS_PER_CAMERA_PER_DAY, ALERT_MIX, CALLS_PER_DAY_PER_10K, CALL_MIX, DISPUTE_CALL_BECOMES_CASE, HOURLY_CALLS,
-  MEAN_HOURS_AT_LEVEL, PRIORITY_BY_CATEGORY, RESOLVE_AT_LEVEL, RISK_MIX, SCREENED_CASES_PER_DAY, SUMMARIES, WEEKDAY_CALLS,
+  MEAN_HOURS_AT_LEVEL, PRIORITY_BY_CATEGORY, RESOLVE_AT_LEVEL, RISK_MIX, SCREENED_CASES_PER_DAY, SUMMARIES, TROUBLED_HOUSEHOLD_SHARE, WEEKDAY_CALLS,
 } from './profile';
 import { exponential, pick, poisson, rngFor, weighted, type Rng } from './random';
 
@@ -133,7 +133,7 @@ export class CountyModel {
       const t = hour * HOUR + Math.floor(rng() * HOUR);
       const category = weighted(rng, CALL_MIX);
       // Some disputes come back from the same household: what the 民转刑 rule is there to catch.
-      const household = category.startsWith('dispute.') && rng() < 0.2 ? this.troubledHousehold(hour, rng) : null;
+      const household = category.startsWith('dispute.') && rng() < TROUBLED_HOUSEHOLD_SHARE ? this.troubledHousehold(hour, rng) : null;
       const grid = household?.grid ?? weighted(rng, this.gridWeights);
       const [lon, lat] = household?.point ?? this.pointIn(rng, grid);
       const place = `${grid.villageName}`;
@@ -176,7 +176,7 @@ export class CountyModel {
       const { lon, lat } = c.value.location;
       const nearest = [...pool].sort((a, b) => dist2(a, lon, lat) - dist2(b, lon, lat)).slice(0, 2);
       const unit = pick(rng, nearest);
-      const delay = (c.value.priority === 1 ? 0.6 : 1.5) * MIN + exponential(rng, c.value.priority === 1 ? 1.2 * MIN : 3 * MIN);
+      const delay = (c.value.priority === 1 ? 0.6 : 1.5) * MIN + exponential(rng, c.value.priority === 1 ? 0.7 * MIN : 3 * MIN);
       const tDispatch = c.t + Math.round(delay);
       const km = Math.sqrt(dist2(unit, lon, lat)) * 100;
       const tScene = tDispatch + Math.round((km / 40) * HOUR + 2 * MIN + exponential(rng, 3 * MIN));
@@ -308,7 +308,8 @@ export class CountyModel {
       }
       const next = CASE_LEVELS[li + 1];
       if (!next) break; // unresolved at county level: stays mediating
-      if (risk !== 'red' && rng() < 0.3) risk = risk === 'blue' ? 'yellow' : 'red';
+      // An escalation now and then sharpens the risk (the red_case rule's few a week).
+      if (risk !== 'red' && rng() < 0.15) risk = risk === 'blue' ? 'yellow' : 'red';
       push(t, 'escalated', next, `${LEVEL_NAME[level]}调解未果，上报${LEVEL_NAME[next]}`);
       t += Math.round((0.5 + rng() * 2) * HOUR);
       push(t, 'mediating', next);
