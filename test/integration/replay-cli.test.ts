@@ -30,7 +30,7 @@ after(async () => {
 });
 
 async function cli(script: string, args: string[]): Promise<string> {
-  const env = { ...process.env, PORT: String(server.port), INGEST_TOKEN: INGEST, SIMULATE_SEED: '7', KAFKA_BROKERS: '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(server.port), INGEST_TOKEN: INGEST, SIMULATE_SEED: '7', KAFKA_BROKERS: '' };
   delete env.WATCHFLOOR_URL;
   const { stdout } = await run(TSX, [path.join(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, env, maxBuffer: 1 << 26 });
   return stdout;
