@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { DEFAULT_MAX_EVENT_SKEW_SECONDS } from './contracts/rejections';
 import { DISPATCH_RULES } from './dispatch';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REPO_ROOT = path.resolve(/* turbopackIgnore: true */ path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Development defaults: printed at start so nobody mistakes them for secrets. */
 export const DEV_INGEST_TOKEN = 'dev-ingest-token';
@@ -40,6 +40,7 @@ const Env = z.object({
   KAFKA_CLIENT_ID: z.string().default('watchfloor').describe('Kafka client id of this process.'),
   KAFKA_GROUP_ID: z.string().default('watchfloor-ingest').describe('Consumer group shared by every ingest instance (they split the partitions).'),
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default('').describe('Prepended to every topic name, for clusters shared between deployments (and test runs).'),
+  WATCHFLOOR_URL: z.string().url().optional().describe('Where `npm run simulate` and `npm run replay` reach a running embedded server (no `KAFKA_BROKERS`): they POST to its `/api/ingest/<topic>` with `INGEST_TOKEN`; default `http://localhost:<PORT>`.'),
   INGEST_IN_WEB: flag.optional().describe('Run the ingest consumers inside the web process; default: yes when embedded, no when deployed.'),
   REGION_DIR: z.string().optional().describe('Folder of the region files; default `config/regions/tongguan`.'),
   RULES: flag.default(true).describe('Run the warning rules where events are consumed (one process must; see Warning rules).'),
@@ -86,11 +87,15 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   const e = parsed.data;
   const embeddedDb = !e.DATABASE_URL;
   const embeddedBus = !e.KAFKA_BROKERS || e.KAFKA_BROKERS.length === 0;
+  // The turbopackIgnore comments: these paths come from the environment at run time, and the
+  // pages that read settings (for TZ_CENTER) would otherwise make `next build` trace the whole
+  // project as files they might open ("Dynamic filesystem access causes tracing of the whole
+  // project"). The pages open none of them.
   return {
     ...e,
-    DATA_DIR: path.resolve(e.DATA_DIR),
-    REGION_DIR: path.resolve(e.REGION_DIR ?? path.join(REPO_ROOT, 'config', 'regions', 'tongguan')),
-    RULES_DIR: path.resolve(e.RULES_DIR ?? path.join(REPO_ROOT, 'config', 'rules')),
+    DATA_DIR: path.resolve(/* turbopackIgnore: true */ e.DATA_DIR),
+    REGION_DIR: path.resolve(/* turbopackIgnore: true */ e.REGION_DIR ?? path.join(/* turbopackIgnore: true */ REPO_ROOT, 'config', 'regions', 'tongguan')),
+    RULES_DIR: path.resolve(/* turbopackIgnore: true */ e.RULES_DIR ?? path.join(/* turbopackIgnore: true */ REPO_ROOT, 'config', 'rules')),
     embeddedDb,
     embeddedBus,
     ingestInWeb: e.INGEST_IN_WEB ?? embeddedBus,

@@ -10,6 +10,6 @@ export async function cliPublisher(s: Settings, log: (l: string) => void): Promi
     const kafka = createKafka({ brokers: s.KAFKA_BROKERS!, clientId: `${s.KAFKA_CLIENT_ID}-cli` });
     return { publisher: await kafkaPublisher(kafka, s.KAFKA_TOPIC_PREFIX), target: `Kafka ${s.KAFKA_BROKERS!.join(',')}` };
   }
-  const url = process.env.WATCHFLOOR_URL ?? `http://localhost:${s.PORT}`;
+  const url = s.WATCHFLOOR_URL ?? `http://localhost:${s.PORT}`;
   return { publisher: httpPublisher(url, s.INGEST_TOKEN, log), target: `${url}/api/ingest (embedded server's bus)` };
 }

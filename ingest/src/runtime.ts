@@ -113,7 +113,7 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
   const pipeline = createPipeline({
     db,
     ctx: { region, grids: buildGridIndex(region.grids), phones },
-    publishDeadLetters: (letters) => publisher.send(DEAD_LETTER_TOPIC, letters.map((l) => ({ ...l, at: new Date().toISOString() }))),
+    publishDeadLetters: async (letters) => { await publisher.send(DEAD_LETTER_TOPIC, letters.map((l) => ({ ...l, at: new Date().toISOString() }))); },
     log,
     maxEventSkewSeconds: settings.MAX_EVENT_SKEW_SECONDS,
   });

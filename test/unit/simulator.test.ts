@@ -76,3 +76,24 @@ test('a week looks like the county: volumes, rhythm, mix and resolution', () => 
   // The centers report 94.9%–98.5%; a model that resolves everything would hide the overdue cases the wall must show.
   assert.ok(rate > 0.9 && rate < 0.995, `resolution rate ${rate}`);
 });
+
+test('ids depend on the seed: another seed\'s hour shares no id, the same seed\'s regenerates them', () => {
+  const ids = (seed: number) => {
+    const m = new CountyModel(tongguan(), seed, 'Asia/Shanghai');
+    const out = new Set<string>();
+    for (let h = start; h < start + 24; h++) {
+      for (const e of m.eventsInHour(h, false)) {
+        const v = e.event.value as Record<string, unknown>;
+        const id = v.id ?? v.caseId;
+        if (typeof id === 'string') out.add(`${e.event.topic}:${id}`);
+      }
+    }
+    return out;
+  };
+  const a = ids(610522);
+  const b = ids(7);
+  assert.ok(a.size > 100, `ids in a day: ${a.size}`);
+  const shared = [...a].filter((id) => b.has(id));
+  assert.deepEqual(shared, [], 'two seeds share ids');
+  assert.deepEqual([...ids(610522)], [...a]);
+});

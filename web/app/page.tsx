@@ -1,14 +1,23 @@
-/** Landing page: what this server offers and where its live figures are. */
+/** Landing page: where a first visitor goes — the wall, the console, the briefing. */
+import { strings } from '@watchfloor/config/strings';
+
 export const dynamic = 'force-dynamic';
+export const metadata = { title: strings.centerName };
+
+const link = { color: '#7fb4ff', fontSize: 24 };
 
 export default function Home() {
+  const t = strings.landing;
   return (
-    <main style={{ padding: '48px' }}>
-      <h1 style={{ fontWeight: 500 }}>Watchfloor 指挥大屏</h1>
-      <ul style={{ lineHeight: 2 }}>
-        <li><a style={{ color: '#7fb4ff' }} href="/api/health">/api/health</a> — 系统状态（数据库、消息总线、各数据流最新时间）</li>
-        <li><a style={{ color: '#7fb4ff' }} href="/api/stats/summary">/api/stats/summary</a> — 今日统计（接警、视频告警、矛盾纠纷）</li>
+    <main style={{ padding: '48px', maxWidth: 960 }}>
+      <h1 style={{ fontWeight: 500 }}>{strings.centerName} · {strings.centerSubtitle}</h1>
+      <p>{t.lead}</p>
+      <ul style={{ lineHeight: 2.2, listStyle: 'none', padding: 0 }}>
+        {t.links.map((l) => (
+          <li key={l.href}><a style={link} href={l.href}>{l.name}</a> — {l.what}</li>
+        ))}
       </ul>
+      <p style={{ marginTop: 48, opacity: 0.7 }}><a style={{ color: '#7fb4ff' }} href="/api/health">{t.status}</a></p>
     </main>
   );
 }

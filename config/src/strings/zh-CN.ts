@@ -88,7 +88,7 @@ export const zhCN = {
   },
   definitions: {
     callsToday: '今日 0 时（北京时间）至今接警数；上周同期 = 7 天前同一时段。',
-    resolutionRate: '近 30 天登记的矛盾纠纷中，已化解（含已结案）的比例。',
+    resolutionRate: '近 30 天登记的矛盾纠纷中，已化解（含已结案）的比例。近几天登记的案件多数仍在调解期内（每级限时 1–2 个工作日），尚未计入已化解，因此低于全年通报的化解率（≥ 98.5%）。',
     cameraOnline: '在线摄像头 ÷ 摄像头总数；最近一次上报为"离线"的摄像头计为离线。',
     dispatch: '近 24 小时警情按处置状态统计。',
     duty: '待派警：近 24 小时已接警、尚未派警的警情及其中等待最久的时长；红色风险、在办纠纷：尚未化解的矛盾纠纷案件。',
@@ -324,6 +324,29 @@ export const zhCN = {
       'user.enable': '启用用户', 'user.sessions_revoked': '注销会话', 'warning.ack': '确认预警', 'warning.resolve': '解除预警',
       'dispatch.assign': '派警', 'dispatch.reassign': '改派', 'rule.change': '规则变更', 'rule.change_refused': '规则变更被拒绝',
     } as Record<string, string>,
+  },
+  /** `/`: where a first visitor goes from here. */
+  landing: {
+    title: '欢迎使用',
+    lead: '请选择要打开的页面：',
+    links: [
+      { href: '/wall', name: '指挥大屏', what: '全县实时态势（大屏需使用大屏令牌打开：/wall?token=…）' },
+      { href: '/console', name: '调度台', what: '值班人员登录后受理警情、派警、处置预警' },
+      { href: '/briefing', name: '周研判', what: '上周研判报告，可导出 PDF / PNG（分析员、管理员）' },
+    ],
+    status: '系统状态',
+  },
+  /** 404 and the error page. */
+  notFound: {
+    title: '页面不存在',
+    detail: '您访问的地址不存在或已被移除，请检查地址是否正确。',
+    home: '返回首页',
+  },
+  errorPage: {
+    title: '页面出错了',
+    detail: '页面加载时发生错误，请稍后重试；如果问题持续，请联系系统管理员。',
+    retry: '重试',
+    home: '返回首页',
   },
 };
 

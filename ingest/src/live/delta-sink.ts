@@ -41,7 +41,7 @@ export function localDeltaSink(): DeltaSink {
 export function kafkaDeltaSink(kafka: Kafka, publisher: Publisher, opts: { topicPrefix: string; groupPrefix: string; log: (l: string) => void }): DeltaSink {
   const topic = opts.topicPrefix + WALL_DELTA_TOPIC;
   return {
-    publish: (body) => publisher.send(WALL_DELTA_TOPIC, [body]),
+    publish: async (body) => { await publisher.send(WALL_DELTA_TOPIC, [body]); },
     async subscribe(onBody) {
       // The topic's end as of now, fixed before the consumer joins: a new group's "latest"
       // is only resolved at its first fetch, and whatever is produced until then would be lost.

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { PARTITION_KEY, ReplayLine, TOPIC_DESCRIPTORS, isTopic, timeOf, type Topic } from '@watchfloor/config/contracts';
-import type { Publisher } from '../sources/source';
+import type { Delivery, Publisher } from '../sources/source';
 
 export interface ReplayOptions {
   file: string;
@@ -18,7 +18,11 @@ export interface ReplayOptions {
   log?: (l: string) => void;
 }
 
-export interface ReplayReport { lines: number; sent: number; skipped: number }
+export interface ReplayReport {
+  lines: number; sent: number; skipped: number;
+  /** As the receiver answered; null when it does not answer (Kafka: the ingest consumers judge later). */
+  answered: Delivery | null;
+}
 
 function eventMs(topic: Topic, value: unknown): number | null {
   const r = TOPIC_DESCRIPTORS[topic].schema.safeParse(value);
@@ -30,15 +34,25 @@ export async function replayFile(opts: ReplayOptions): Promise<ReplayReport> {
   const log = opts.log ?? (() => undefined);
   const batchSize = opts.batchSize ?? 500;
   const rl = readline.createInterface({ input: fs.createReadStream(opts.file, 'utf8'), crlfDelay: Infinity });
-  const report: ReplayReport = { lines: 0, sent: 0, skipped: 0 };
+  const report: ReplayReport = { lines: 0, sent: 0, skipped: 0, answered: null };
+  let silent = false;
   let pending: { topic: Topic; values: unknown[] } | null = null;
   let firstEventT: number | null = null;
   const wallStart = Date.now();
 
   const flush = async () => {
     if (!pending || pending.values.length === 0) return;
-    await opts.publisher.send(pending.topic, pending.values, PARTITION_KEY[pending.topic]);
+    const d = await opts.publisher.send(pending.topic, pending.values, PARTITION_KEY[pending.topic]);
     report.sent += pending.values.length;
+    // One unanswered send makes the totals unknown, not smaller.
+    if (!d) silent = true;
+    else if (!silent) {
+      const a = (report.answered ??= { accepted: 0, duplicates: 0, rejected: 0 });
+      a.accepted += d.accepted;
+      a.duplicates += d.duplicates;
+      a.rejected += d.rejected;
+    }
+    if (silent) report.answered = null;
     pending = null;
   };
 

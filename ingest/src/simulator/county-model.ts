@@ -12,7 +12,7 @@ import { geometryBBox, pointInPolygon, type Region, type Unit } from '@watchfloo
 import { toZonedIso, zonedParts } from '@watchfloor/config/time';
 import {
   ALERTS_PER_CAMERA_PER_DAY, ALERT_MIX, CALLS_PER_DAY_PER_10K, CALL_MIX, DISPUTE_CALL_BECOMES_CASE, HOURLY_CALLS,
-  MEAN_HOURS_AT_LEVEL, PRIORITY_BY_CATEGORY, RESOLVE_AT_LEVEL, RISK_MIX, SCREENED_CASES_PER_DAY, SUMMARIES, WEEKDAY_CALLS,
+  MEAN_HOURS_AT_LEVEL, PRIORITY_BY_CATEGORY, RESOLVE_AT_LEVEL, RISK_MIX, SCREENED_CASES_PER_DAY, SUMMARIES, TROUBLED_HOUSEHOLD_SHARE, WEEKDAY_CALLS,
 } from './profile';
 import { exponential, pick, poisson, rngFor, weighted, type Rng } from './random';
 
@@ -48,8 +48,15 @@ export class CountyModel {
   private readonly callCache = new Map<number, SimCall[]>();
   private readonly caseCache = new Map<number, SimEvent[][]>();
   private readonly draftCache = new Map<number, (Draft | null)[]>();
+  /**
+   * The seed in every id: two counties simulated with different seeds are different events
+   * (a day recorded under one seed and replayed into a server simulating another is new
+   * there), while the same seed regenerates the same ids (restarts are redeliveries).
+   */
+  private readonly tag: string;
 
   constructor(private readonly region: Region, private readonly seed: number, private readonly tz: string) {
+    this.tag = `s${seed.toString(36)}`;
     const villageName = new Map(region.villages.features.map((f) => [f.properties.code, f.properties.name]));
     const townName = new Map(region.towns.features.map((f) => [f.properties.code, f.properties.name]));
     this.grids = region.grids.features.map((f) => ({
@@ -126,12 +133,12 @@ export class CountyModel {
       const t = hour * HOUR + Math.floor(rng() * HOUR);
       const category = weighted(rng, CALL_MIX);
       // Some disputes come back from the same household: what the 民转刑 rule is there to catch.
-      const household = category.startsWith('dispute.') && rng() < 0.2 ? this.troubledHousehold(hour, rng) : null;
+      const household = category.startsWith('dispute.') && rng() < TROUBLED_HOUSEHOLD_SHARE ? this.troubledHousehold(hour, rng) : null;
       const grid = household?.grid ?? weighted(rng, this.gridWeights);
       const [lon, lat] = household?.point ?? this.pointIn(rng, grid);
       const place = `${grid.villageName}`;
       const value: EventOf<'police.calls'> = {
-        id: `C${hour}-${String(i).padStart(3, '0')}`,
+        id: `C${this.tag}-${hour}-${String(i).padStart(3, '0')}`,
         receivedAt: this.iso(t),
         category,
         priority: weighted(rng, PRIORITY_BY_CATEGORY[category]),
@@ -169,7 +176,7 @@ export class CountyModel {
       const { lon, lat } = c.value.location;
       const nearest = [...pool].sort((a, b) => dist2(a, lon, lat) - dist2(b, lon, lat)).slice(0, 2);
       const unit = pick(rng, nearest);
-      const delay = (c.value.priority === 1 ? 0.6 : 1.5) * MIN + exponential(rng, c.value.priority === 1 ? 1.2 * MIN : 3 * MIN);
+      const delay = (c.value.priority === 1 ? 0.6 : 1.5) * MIN + exponential(rng, c.value.priority === 1 ? 0.7 * MIN : 3 * MIN);
       const tDispatch = c.t + Math.round(delay);
       const km = Math.sqrt(dist2(unit, lon, lat)) * 100;
       const tScene = tDispatch + Math.round((km / 40) * HOUR + 2 * MIN + exponential(rng, 3 * MIN));
@@ -226,7 +233,7 @@ export class CountyModel {
     const emit = (t: number, camIdx: number, type: EventOf<'camera.alerts'>['type'], k: string) => {
       const cam = cams[camIdx]!;
       out.push({ t, event: { topic: 'camera.alerts', value: {
-        id: `A${hour}-${k}`, cameraId: cam.id, occurredAt: this.iso(t), type,
+        id: `A${this.tag}-${hour}-${k}`, cameraId: cam.id, occurredAt: this.iso(t), type,
         confidence: Math.round((0.6 + rng() * 0.39) * 100) / 100,
       } } });
     };
@@ -255,7 +262,7 @@ export class CountyModel {
       const rng = rngFor(this.seed, 'case-from-call', hour, c.index);
       if (rng() >= DISPUTE_CALL_BECOMES_CASE) continue;
       const category = c.value.category.slice('dispute.'.length) as (typeof CASE_CATEGORIES)[number];
-      out.push(this.caseTrajectory(rng, `MD${hour}-${c.index}`, c.t + Math.round((1 + rng() * 2) * HOUR), category, 'dispute', c.grid, c.value.id));
+      out.push(this.caseTrajectory(rng, `MD${this.tag}-${hour}-${c.index}`, c.t + Math.round((1 + rng() * 2) * HOUR), category, 'dispute', c.grid, c.value.id));
     }
     const p = zonedParts(new Date(hour * HOUR), this.tz);
     // Screening (日排查) happens in working hours on working days.
@@ -265,7 +272,7 @@ export class CountyModel {
       for (let i = 0; i < n; i++) {
         const grid = weighted(rng, this.gridWeights);
         const kind = rng() < 0.12 ? 'petition' : 'dispute';
-        out.push(this.caseTrajectory(rng, `MS${hour}-${i}`, hour * HOUR + Math.floor(rng() * HOUR), pick(rng, CASE_CATEGORIES), kind, grid));
+        out.push(this.caseTrajectory(rng, `MS${this.tag}-${hour}-${i}`, hour * HOUR + Math.floor(rng() * HOUR), pick(rng, CASE_CATEGORIES), kind, grid));
       }
     }
     return out;
@@ -301,7 +308,8 @@ export class CountyModel {
       }
       const next = CASE_LEVELS[li + 1];
       if (!next) break; // unresolved at county level: stays mediating
-      if (risk !== 'red' && rng() < 0.3) risk = risk === 'blue' ? 'yellow' : 'red';
+      // An escalation now and then sharpens the risk (the red_case rule's few a week).
+      if (risk !== 'red' && rng() < 0.15) risk = risk === 'blue' ? 'yellow' : 'red';
       push(t, 'escalated', next, `${LEVEL_NAME[level]}调解未果，上报${LEVEL_NAME[next]}`);
       t += Math.round((0.5 + rng() * 2) * HOUR);
       push(t, 'mediating', next);

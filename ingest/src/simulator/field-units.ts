@@ -77,7 +77,7 @@ export function obeyDispatches(opts: FieldUnitsOptions): FieldUnits {
     for (const o of orders.values()) if (o.unitId === unitId && t >= o.from - ORDER_MARGIN_MS && t <= o.until + ORDER_MARGIN_MS) return true;
     return false;
   };
-  const report = (v: EventOf<'unit.status'>) => opts.publisher.send('unit.status', [v], PARTITION_KEY['unit.status']);
+  const report = async (v: EventOf<'unit.status'>) => { await opts.publisher.send('unit.status', [v], PARTITION_KEY['unit.status']); };
 
   async function obey(cmd: DispatchCommand): Promise<void> {
     // A reassignment: the replaced unit stops reporting on this incident.

@@ -14,8 +14,21 @@ import { startSimulator } from './simulator';
 
 const HOUR = 3_600_000;
 
+const USAGE = `usage: npm run simulate [-- --out FILE.ndjson [--days N]]
+
+Without --out: feeds a live county (seed SIMULATE_SEED, speed SIMULATE_SPEED) to Kafka when
+KAFKA_BROKERS is set, otherwise to a running embedded server at WATCHFLOOR_URL (default
+http://localhost:PORT, PORT default 3000) over POST /api/ingest with INGEST_TOKEN.
+  --out FILE  record the last N days to FILE instead (one {"topic","value"} per line), for npm run replay
+  --days N    days to record (default 7)
+  --help      this text`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, days: { type: 'string', default: '7' } } });
+  const { values } = parseArgs({ options: { out: { type: 'string' }, days: { type: 'string', default: '7' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   const settings = loadSettings();
   const region = loadRegion(settings.REGION_DIR);
   const log = (l: string) => console.log(l);

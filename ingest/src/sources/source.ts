@@ -10,8 +10,11 @@ export interface EventSource {
   stop(): Promise<void>;
 }
 
+/** What the receiver said of a send, when it says (a server over HTTP does; a Kafka broker only takes the messages). */
+export interface Delivery { accepted: number; duplicates: number; rejected: number }
+
 /** Where producers (simulator, replay, dead letters, the web's dispatch commands) send events. */
 export interface Publisher {
-  send(topic: string, values: readonly unknown[], keyOf?: (v: unknown) => string | undefined): Promise<void>;
+  send(topic: string, values: readonly unknown[], keyOf?: (v: unknown) => string | undefined): Promise<Delivery | void>;
   close(): Promise<void>;
 }
