@@ -10,6 +10,7 @@
  *   briefing-quarter the same for the last 13 weeks,
  *   snapshot         the wall's snapshot (loadWallState, last 24 h, one repeatable-read transaction),
  *   reference        a bare count of the week's calls, the floor any figure over that week pays;
+ *   replay seek      bench/replay.ts's cold seeks (BENCH_REPLAY_SEEKS, default 10) to moments of the last week;
  * p50 and p95 of each over BENCH_ITERATIONS (after warm-up), on native PostgreSQL (compatibility
  * mode, plain tables with time indexes) and on the embedded store (PGlite with TimescaleDB
  * hypertables). The embedded store is loaded with BENCH_EMBEDDED_EVENTS (default 1,000,000: one
@@ -34,6 +35,7 @@ import { loadWallState } from '../web/src/server/live/wall-hub';
 import { createTempDatabase } from '../test/support/postgres';
 import { tongguan } from '../test/support/region';
 import { writeResult } from './lib/results';
+import { benchReplaySeek } from './replay';
 
 const TZ = 'Asia/Shanghai';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5_000_000);
@@ -42,7 +44,8 @@ const ITER = Number(process.env.BENCH_ITERATIONS ?? 15);
 const STORES = (process.env.BENCH_STORES ?? 'postgres,embedded').split(',');
 const CHUNK = 200_000;
 const YEAR_S = 365 * 86_400;
-const GOAL = { weekP95Ms: 300, quarterP95Ms: 1000, snapshotP95Ms: 50 };
+const SEEKS = Number(process.env.BENCH_REPLAY_SEEKS ?? 10);
+const GOAL = { weekP95Ms: 300, quarterP95Ms: 1000, snapshotP95Ms: 50, replaySeekP95Ms: 1000 };
 
 const region = tongguan();
 const grids = region.grids.features.map((f) => f.properties);
@@ -143,6 +146,14 @@ async function time(label: string, n: number, warm: number, fn: () => Promise<un
   return r;
 }
 
+/** Replay seeks (bench/replay.ts's, each a cold replay service) to moments of the last week, over this year. */
+async function seek(db: Db, week: { from: Date; to: Date }) {
+  const f = await benchReplaySeek(db, { from: week.from.getTime(), to: week.to.getTime(), tz: TZ, camerasTotal: cams.length, seeks: SEEKS });
+  const r = { p50Ms: Math.round(f.p50 * 10) / 10, p95Ms: Math.round(f.p95 * 10) / 10, runs: f.seeks };
+  console.log(`  ${'replay seek'.padEnd(17)} p50 ${String(r.p50Ms).padStart(7)} ms  p95 ${String(r.p95Ms).padStart(7)} ms  (${f.seeks} cold seeks)`);
+  return r;
+}
+
 async function benchStore(kind: string): Promise<Record<string, unknown>> {
   const total = kind === 'postgres' ? EVENTS : EMBEDDED_EVENTS;
   let db: Db;
@@ -174,6 +185,7 @@ async function benchStore(kind: string): Promise<Record<string, unknown>> {
       briefingWeek: await time('briefing-week', ITER, 2, () => briefing(db, q(week.from, week.to))),
       briefingQuarter: await time('briefing-quarter', Math.max(3, Math.round(ITER / 3)), 1, () => briefing(db, q(quarter.from, quarter.to))),
       snapshot: await time('snapshot (24 h)', ITER, 2, () => loadWallState(db, region, TZ, 'bench', now)),
+      replaySeek: await seek(db, week),
     };
     return res;
   } finally {
@@ -208,7 +220,11 @@ if (process.env.BENCH_PROFILE) {
 }
 const results: Record<string, Record<string, unknown>> = {};
 for (const kind of STORES) results[kind] = await benchStore(kind);
-const head = (results.postgres ?? results.embedded)! as { briefingWeek: { p95Ms: number }; snapshot: { p95Ms: number }; events: number };
-const file = writeResult('query', { goal: GOAL, iterations: ITER, stores: results, replaySeek: 'added later by the lead' });
-console.log(`[bench] wrote ${path.relative(process.cwd(), file)}`);
+type P = { p95Ms: number };
+const head = (results.postgres ?? results.embedded)! as { briefingWeek: P; briefingQuarter: P; snapshot: P; replaySeek: P; events: number };
+const file = writeResult('query', {
+  goal: GOAL, iterations: ITER, loadAverage: os.loadavg(), stores: results,
+  headline: { store: results.postgres ? 'postgres' : 'embedded', briefingWeekP95Ms: head.briefingWeek.p95Ms, briefingQuarterP95Ms: head.briefingQuarter.p95Ms, snapshotP95Ms: head.snapshot.p95Ms, replaySeekP95Ms: head.replaySeek.p95Ms },
+});
+console.log(`[bench] wrote ${path.relative(process.cwd(), file)} (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
 console.log(`query: briefing-week p95 ${head.briefingWeek.p95Ms} ms, snapshot p95 ${head.snapshot.p95Ms} ms`);

@@ -50,7 +50,10 @@ async function overdueDisputes(db: Queryable, q: BriefingQuery): Promise<Map<str
        AND kind = ANY($3::text[]) AND ($4::text IS NULL OR town_code = $4))
      SELECT m.case_id, e.changed_at, e.status, e.level, e.risk, e.grid_id, coalesce(e.town_code, m.town_code) AS town_code
      FROM maybe m CROSS JOIN LATERAL (
-       SELECT changed_at, status, level, risk, grid_id, town_code FROM case_events e WHERE e.case_id = m.case_id AND e.changed_at < $1) e`,
+       SELECT changed_at, status, level, risk, grid_id, town_code FROM case_events e WHERE e.case_id = m.case_id AND e.changed_at < $1
+       -- OFFSET 0 keeps this a per-case index probe (case_events_case): flattened into a join it
+       -- became a scan of every change ever stored.
+       OFFSET 0) e`,
     [to, CLOSED_CASE_STATUS_LIST, DISPUTE, q.townCode],
   );
   const byCase = new Map<string, { town: string; changes: CaseChange[] }>();
