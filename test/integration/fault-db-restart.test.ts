@@ -13,6 +13,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import pg from 'pg';
+import { io } from 'socket.io-client';
+import type { Tick } from '@watchfloor/config/wall';
 import { REPO_ROOT } from '@watchfloor/config/settings';
 import { call } from '../support/events';
 import { startKafka, type KafkaBroker } from '../support/kafka';
@@ -65,6 +67,11 @@ describe('fault: the database stops and restarts mid-stream', () => {
       return { code: r.status, body: (await r.json()) as { status: string; failing?: string[]; db?: { ok: boolean; error?: string } } };
     };
     assert.equal((await health()).code, 200);
+    // A wall client: its ticks say what the server cannot reach (the screen's 数据中断 and why).
+    const ticks: Tick[] = [];
+    const wall = io(web.url, { auth: { token: TOKEN }, query: { token: TOKEN }, transports: ['websocket'] });
+    wall.on('connect', () => wall.emit('hello', {}));
+    wall.on('tick', (t: Tick) => ticks.push(t));
     const ids: string[] = [];
     let producing = true;
     // A steady stream of 20 calls every 200 ms for the whole test: before, during and after the outage.
@@ -89,8 +96,10 @@ describe('fault: the database stops and restarts mid-stream', () => {
     const down = await waitFor('/api/health naming the store as down', health, (h) => h.code === 503 && (h.body.failing ?? []).includes('db'), 30_000);
     assert.equal(down.body.db?.ok, false);
     assert.ok(down.body.db?.error, 'the health says why the store is down');
-    // Ten seconds of outage while producing goes on.
-    await new Promise((r) => setTimeout(r, 10_000));
+    const outageAt = Date.now();
+    await waitFor('a wall tick naming the store as down', async () => ticks.at(-1), (t) => (t?.down ?? []).includes('store'), 30_000);
+    // At least ten seconds of outage while producing goes on.
+    await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - outageAt))));
     assert.equal(ingest.exitCode, null, `ingest stays up while the store is down\n${ingestLog.slice(-3000)}`);
     cluster.start();
     await new Promise((r) => setTimeout(r, 3_000));
@@ -108,6 +117,8 @@ describe('fault: the database stops and restarts mid-stream', () => {
     const got = new Set(rows.map((r) => r.id));
     assert.deepEqual(ids.filter((id) => !got.has(id)), [], 'every produced call is there');
     await waitFor('/api/health up again', health, (h) => h.code === 200, 30_000);
+    await waitFor('wall ticks with nothing down again', async () => ticks.at(-1), (t) => t !== undefined && (t.down ?? []).length === 0, 30_000);
+    wall.close();
     assert.equal(web.output().includes('Unhandled') || web.output().includes('uncaught'), false, 'the web process did not crash');
     console.log(`[fault-db] produced ${produced}, stored ${s.n} distinct ${s.d}`);
   });
