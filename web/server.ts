@@ -19,6 +19,7 @@ import { obeyDispatches, type FieldUnits } from '@watchfloor/ingest/simulator/fi
 import { createLogger, lineLog } from '@watchfloor/ingest/log';
 import { deltaLatency, socketClientsGauge } from '@watchfloor/ingest/metrics';
 import { bootstrapAccounts } from '@watchfloor/ingest/auth/bootstrap';
+import type { Outage } from '@watchfloor/config/wall';
 import { registerApi } from './src/server/api/api';
 import { startWeeklyArchive, type WeeklyArchiver } from './src/server/briefing/archive';
 import { briefingExporter, closeBriefingExporter, exportQuery, loopbackBaseUrl } from './src/server/briefing/export-service';
@@ -116,7 +117,13 @@ async function main(): Promise<void> {
   await buildApp();
   // On the socket path from the first moment: a screen reconnecting while the store starts is
   // held until the hub is attached, instead of meeting the pages' 503.
-  gateway = startGateway(app.server, null, { tokens: [settings.WALL_TOKEN, settings.ADMIN_TOKEN], sessions, allowedOrigins: settings.ALLOWED_ORIGINS });
+  // What the health finds unreachable rides on the wall's ticks: its 数据中断 banner names the cause.
+  let outages: Outage[] = [];
+  const watchOutages = setInterval(() => {
+    runtime?.health().then((h) => { outages = [...(h.db.ok ? [] : ['store' as const]), ...(h.bus.ok ? [] : ['bus' as const])]; }, () => { outages = ['store']; });
+  }, 5000);
+  watchOutages.unref();
+  gateway = startGateway(app.server, null, { tokens: [settings.WALL_TOKEN, settings.ADMIN_TOKEN], sessions, allowedOrigins: settings.ALLOWED_ORIGINS, outages: () => outages });
   const gw = gateway;
   socketClientsGauge(() => gw.clientCount());
   await app.listen({ port: settings.PORT, host: settings.HOST });

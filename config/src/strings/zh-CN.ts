@@ -15,6 +15,7 @@ export const zhCN = {
     noData: '暂无数据',
     stale: '数据中断',
     staleDetail: (s: number) => `已 ${s} 秒未收到服务器数据，画面可能不是最新，正在自动重连…`,
+    outageDetail: (down: readonly ('store' | 'bus')[]) => `${down.map((d) => (d === 'store' ? '数据库' : '消息通道')).join('、')}暂时不可用，新数据已暂停接入，恢复后自动补齐。`,
     noDataDetail: (minutes: number | null) => (minutes === null ? '尚未收到任何业务数据，请检查数据接入。' : `已 ${minutes} 分钟未收到新的业务数据，请检查数据接入。`),
     connecting: '正在连接…',
     needToken: '请使用大屏令牌打开：/wall?token=…',

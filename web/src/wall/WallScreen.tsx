@@ -72,14 +72,18 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
   // The server answers but no feed has delivered anything for too long: say so too.
   const dataAge = s?.newestEventAt != null ? now - s.newestEventAt : null;
   const noData = !replaying && !cutOff && s !== null && (dataAge === null || dataAge > noDataAfterMs);
+  // The server answers but says it cannot reach its store or bus: nothing new can arrive, say why.
+  const outage = !replaying && !cutOff && feed.down.length > 0;
   const px = fit.scale * fit.dpr;
 
   return (
     <div className={`wall-root${replaying ? ' replaying' : ''}`} data-testid="wall" data-ready={mapDrawn && s !== null && region !== null} data-mode={replaying ? 'replay' : 'live'}>
       {replaying && <ReplayBanner t={replay.t} tz={tz} onExit={exitReplay} />}
-      {(cutOff || noData) && (
-        <div className={`stale-banner${noData ? ' no-data' : ''}`} data-testid="stale-banner" data-reason={cutOff ? 'connection' : 'no-data'} role="alert">
-          <b>{strings.wall.stale}</b> {cutOff ? strings.wall.staleDetail(Math.round(silentFor / 1000)) : strings.wall.noDataDetail(dataAge === null ? null : Math.round(dataAge / 60_000))}
+      {(cutOff || outage || noData) && (
+        <div className={`stale-banner${noData && !outage ? ' no-data' : ''}`} data-testid="stale-banner" data-reason={cutOff ? 'connection' : outage ? feed.down.join(' ') : 'no-data'} role="alert">
+          <b>{strings.wall.stale}</b> {cutOff ? strings.wall.staleDetail(Math.round(silentFor / 1000))
+            : outage ? strings.wall.outageDetail(feed.down)
+              : strings.wall.noDataDetail(dataAge === null ? null : Math.round(dataAge / 60_000))}
         </div>
       )}
       {region && s && (

@@ -7,7 +7,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { WALL_EVENTS, WALL_PROTOCOL_VERSION, apply, prune, type Hello, type Tick, type WallDelta, type WallState } from '@watchfloor/config/wall';
+import { type Outage, WALL_EVENTS, WALL_PROTOCOL_VERSION, apply, prune, type Hello, type Tick, type WallDelta, type WallState } from '@watchfloor/config/wall';
 
 export interface WallFeed {
   state: WallState | null;
@@ -15,11 +15,13 @@ export interface WallFeed {
   /** ms timestamp of the last message from the server (tick, delta or snapshot). */
   lastContact: number;
   error: string | null;
+  /** What the server said it cannot reach, on its last tick. */
+  down: readonly Outage[];
 }
 
 /** `token`: the wall's read token; null on a signed-in page, where the session cookie goes along with the handshake. */
 export function useWallFeed(token: string | null, tz: string): WallFeed {
-  const [feed, setFeed] = useState<WallFeed>(() => ({ state: null, connected: false, lastContact: Date.now(), error: null }));
+  const [feed, setFeed] = useState<WallFeed>(() => ({ state: null, connected: false, lastContact: Date.now(), error: null, down: [] }));
   const stateRef = useRef<WallState | null>(null);
 
   useEffect(() => {
@@ -27,11 +29,12 @@ export function useWallFeed(token: string | null, tz: string): WallFeed {
     let connected = false;
     let lastContact = Date.now();
     let error: string | null = null;
+    let down: readonly Outage[] = [];
     const render = () => {
       if (frame) return;
       frame = requestAnimationFrame(() => {
         frame = 0;
-        setFeed({ state: stateRef.current, connected, lastContact, error });
+        setFeed({ state: stateRef.current, connected, lastContact, error, down });
       });
     };
     // The token rides in the query as well: the server refuses the engine.io handshake itself without one.
@@ -60,6 +63,7 @@ export function useWallFeed(token: string | null, tz: string): WallFeed {
     socket.on(WALL_EVENTS.deltas, (ds: WallDelta[]) => { ds.forEach(take); lastContact = Date.now(); render(); });
     socket.on(WALL_EVENTS.tick, (t: Tick) => {
       lastContact = Date.now();
+      down = t.down ?? [];
       if (t.v !== WALL_PROTOCOL_VERSION) {
         window.location.reload();
         return;

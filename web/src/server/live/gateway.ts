@@ -11,7 +11,7 @@
  */
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { HELLO_MIN_INTERVAL_MS, Hello, WALL_EVENTS, WALL_PROTOCOL_VERSION, type Tick, type WallDelta } from '@watchfloor/config/wall';
+import { HELLO_MIN_INTERVAL_MS, Hello, WALL_EVENTS, WALL_PROTOCOL_VERSION, type Outage, type Tick, type WallDelta } from '@watchfloor/config/wall';
 import { bearerToken, queryToken, tokenIn } from '@watchfloor/ingest/http/tokens';
 import type { WallHub } from './wall-hub';
 import type { SocketSessions } from '../auth/socket-sessions';
@@ -30,6 +30,8 @@ export interface GatewayOptions {
   /** Packets queued for one client before it is dropped to snapshot mode. */
   maxBufferedPackets?: number;
   tickMs?: number;
+  /** What the server cannot reach now, sent with every tick (the wall's 数据中断 with its reason). */
+  outages?: () => readonly Outage[];
 }
 
 interface ClientState {
@@ -226,7 +228,8 @@ export function startGateway(server: http.Server, initialHub: WallHub | null, op
   const tick = setInterval(() => {
     if (!hub) return;
     const snap = hub.snapshot();
-    const tick: Tick = { v: WALL_PROTOCOL_VERSION, at: Date.now(), seq: snap.seq, epoch: hub.epoch };
+    const down = opts.outages?.() ?? [];
+    const tick: Tick = { v: WALL_PROTOCOL_VERSION, at: Date.now(), seq: snap.seq, epoch: hub.epoch, ...(down.length ? { down: [...down] } : {}) };
     io.emit(WALL_EVENTS.tick, tick);
   }, opts.tickMs ?? 5000);
   tick.unref();
