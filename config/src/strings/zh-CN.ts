@@ -123,6 +123,11 @@ export const zhCN = {
     count: '数量', per10k: '每万人',
     heatLabel: (source: 'calls' | 'alerts' | 'cases', window: '1h' | '24h' | '7d') =>
       source === 'cases' ? '在办案件' : source === 'alerts' ? '近24小时视频告警' : `近${window === '1h' ? '1小时' : window === '24h' ? '24小时' : '7天'}接警`,
+    /** The drill-down's area card. */
+    area: {
+      population: '人口', calls24h: '近24小时接警', per10k: '每万人', baseline: (perDay: string) => `近7天日均 ${perDay} 起`,
+      casesByLevel: '在办案件（层级）', casesByRisk: '在办案件（风险）', warnings: '有效预警', none: '无', people: '人', calls: '起', cases: '件', items: '条',
+    },
   },
   login: {
     title: '值班人员登录',

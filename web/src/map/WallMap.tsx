@@ -91,7 +91,6 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
   const [focus, setFocus] = useState<Focus>({ level: 'county' });
   const [heatSpec, setHeatSpec] = useState<HeatSpec>({ source: 'calls', window: '24h', metric: 'count' });
   const [visible, setVisible] = useState<Record<string, boolean>>(() => Object.fromEntries(WALL_LAYERS.map((l) => [l.id, l.defaultVisible])));
-  const [now, setNow] = useState(() => Date.now());
   const [hover, setHover] = useState<{ x: number; y: number; lines: string[] } | null>(null);
 
   useEffect(() => {
@@ -142,15 +141,9 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
     return () => { if (w[MAP_AUTOMATION_HOOK] === hook) delete w[MAP_AUTOMATION_HOOK]; };
   }, [exposeAutomation]);
 
-  // The pulse animation runs at ~12 fps, enough for a ring and cheap for the main thread.
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 80);
-    return () => clearInterval(t);
-  }, []);
-
   const focusGridId = focus.level === 'grid' ? focus.code : null;
   useEffect(() => {
-    const ctx: LayerContext = { region, state, heat: heatSpec, now: now + clockOffsetMs, focusGridId, scale, selectedIncidentId };
+    const ctx: LayerContext = { region, state, heat: heatSpec, clockOffsetMs, focusGridId, scale, selectedIncidentId };
     const layers = WALL_LAYERS.filter((l) => visible[l.id]).map((l) => l.build(ctx)).filter((l) => l !== null);
     overlayRef.current?.setProps({
       layers,

@@ -1,54 +1,50 @@
-/** Rings pulsing around calls of the last 3 minutes: what just happened catches the eye. */
-import { ScatterplotLayer } from '@deck.gl/layers';
+/**
+ * Rings pulsing around calls of the last 3 minutes: what just happened catches the eye. The
+ * animation and the 3-minute cut run on the GPU (pulse-rings.ts): this builds new data only
+ * when the incidents list changes.
+ */
 import { strings } from '@watchfloor/config/strings';
 import type { WallCall } from '@watchfloor/config/wall';
 import { PRIORITY } from '../../wall/theme';
 import { memoOn } from './memo';
+import { PulseRingsLayer } from './pulse-rings';
 import type { WallLayerDef } from './types';
 
 const FRESH_MS = 3 * 60_000;
-const recent = new WeakMap<object, WallCall[]>();
-const perSecond = new WeakMap<object, { second: number; data: WallCall[] }>();
+const recent = new WeakMap<object, { data: WallCall[]; epochMs: number }>();
 
 export const incidentPulseLayer: WallLayerDef = {
   id: 'incident-pulse',
   label: strings.map.pulse,
   defaultVisible: true,
   build(ctx) {
-    // The candidates are cached per incidents list (newest first, so the scan stops early);
-    // the final cut by the clock is redone each frame so a ring stops after its 3 minutes.
-    const candidates = memoOn(recent, ctx.state.incidents, () => {
-      const out: WallCall[] = [];
+    // The incidents are newest first, so the scan stops at the first one too old to ring.
+    const fresh = memoOn(recent, ctx.state.incidents, () => {
+      const now = Date.now() + ctx.clockOffsetMs;
+      const data: WallCall[] = [];
       for (const c of ctx.state.incidents) {
-        if (ctx.now - c.t >= FRESH_MS) break;
-        out.push(c);
+        if (now - c.t >= FRESH_MS) break;
+        data.push(c);
       }
-      return out;
+      return { data, epochMs: now };
     });
-    // Re-cut once a second, not every frame: a new array makes deck.gl recompute its attributes.
-    const second = Math.floor(ctx.now / 1000);
-    const cut = memoOn(perSecond, candidates, () => ({ second, data: candidates.filter((c) => ctx.now - c.t < FRESH_MS) }));
-    if (cut.second !== second) {
-      cut.second = second;
-      cut.data = candidates.filter((c) => ctx.now - c.t < FRESH_MS);
-    }
-    const data = cut.data;
-    if (data.length === 0) return null;
-    const phase = (ctx.now % 1500) / 1500;
-    return new ScatterplotLayer<WallCall>({
+    if (fresh.data.length === 0) return null;
+    return new PulseRingsLayer<WallCall>({
       id: 'incident-pulse',
-      data,
+      data: fresh.data,
+      epochMs: fresh.epochMs,
+      clockOffsetMs: ctx.clockOffsetMs,
+      lifetimeMs: FRESH_MS,
+      periodMs: 1500,
+      growth: 3,
       radiusUnits: 'pixels',
       filled: false,
       stroked: true,
       lineWidthMinPixels: 2 * ctx.scale,
       getPosition: (c) => [c.lon, c.lat],
-      getRadius: (6 + phase * 18) * ctx.scale,
-      getLineColor: (c) => {
-        const [r, g, b] = PRIORITY[c.priority] ?? PRIORITY[3]!;
-        return [r, g, b, Math.round(255 * (1 - phase))];
-      },
-      updateTriggers: { getLineColor: phase },
+      getBornMs: (c) => c.t,
+      getRadius: 6 * ctx.scale,
+      getLineColor: (c) => PRIORITY[c.priority] ?? PRIORITY[3]!,
     });
   },
 };

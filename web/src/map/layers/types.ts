@@ -9,8 +9,8 @@ export interface LayerContext {
   region: RegionData;
   state: WallState;
   heat: HeatSpec;
-  /** Animation clock (ms) for pulsing markers; only the pulse layer reads it. */
-  now: number;
+  /** The wall's clock minus this screen's (a replay's moment minus now): animated layers read the clock themselves. */
+  clockOffsetMs: number;
   /** Screen pixels per design pixel: markers and labels keep their size relative to the wall. */
   scale: number;
   /** The grid the map is focused on (drill-down), if any. */

@@ -1,5 +1,5 @@
 /**
- * GET /api/stats/summary?from=&to= — the figures of store/queries/summary.ts for a range (read role).
+ * GET /api/stats/summary?from=&to=&town= — the figures of store/queries/summary.ts for a range, the county's or one town's (read role).
  * GET /api/stats/briefing?from=&to=&region= — the weekly briefing's figures (analyst, admin, the wall).
  */
 import type { FastifyInstance } from 'fastify';
@@ -31,7 +31,7 @@ export function briefingPeriod(ctx: ApiContext, q: z.infer<typeof BriefingQuerys
 export function statsRoute(app: FastifyInstance, ctx: ApiContext): void {
   app.withTypeProvider<ZodTypeProvider>().get('/api/stats/summary', {
     onRequest: requireRole('read', ctx.settings),
-    schema: { querystring: z.object({ from: OptionalTime, to: OptionalTime }) },
+    schema: { querystring: z.object({ from: OptionalTime, to: OptionalTime, town: z.string().min(1).max(32).optional() }) },
   }, async (req, reply) => {
     const rt = ready(ctx);
     const now = new Date();
@@ -39,7 +39,9 @@ export function statsRoute(app: FastifyInstance, ctx: ApiContext): void {
     const from = req.query.from ?? startOfDay(now, rt.settings.TZ_CENTER);
     const to = req.query.to ?? now;
     if (!(from < to)) throw new HttpError(400, 'from must be before to');
-    return reply.header('cache-control', 'no-store').send(await summary(rt.readDb, { from, to }));
+    const townCode = req.query.town ?? null;
+    if (townCode !== null && !rt.region.townByCode.has(townCode)) throw new HttpError(400, 'town is not one of the county\'s towns');
+    return reply.header('cache-control', 'no-store').send(await summary(rt.readDb, { from, to, townCode }));
   });
 
   app.withTypeProvider<ZodTypeProvider>().get('/api/stats/briefing', {
