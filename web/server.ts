@@ -21,6 +21,7 @@ import { deltaLatency, socketClientsGauge } from '@watchfloor/ingest/metrics';
 import { bootstrapAccounts } from '@watchfloor/ingest/auth/bootstrap';
 import { registerApi } from './src/server/api/api';
 import { startWeeklyArchive, type WeeklyArchiver } from './src/server/briefing/archive';
+import { closeVideoJobs } from './src/server/video/service';
 import { briefingExporter, closeBriefingExporter, exportQuery, loopbackBaseUrl } from './src/server/briefing/export-service';
 import { briefingFigures } from './src/server/briefing/figures';
 import type { ApiContext } from './src/server/api/context';
@@ -187,6 +188,7 @@ async function shutdown(signal: string): Promise<void> {
   fieldUnits?.stop();
   archiver?.stop();
   await closeBriefingExporter();
+  await closeVideoJobs();
   await simulator?.stop();
   await hub?.stop();
   await gateway?.close().catch(() => undefined);
