@@ -118,7 +118,6 @@ describe('replay on the wall in a browser', () => {
     assert.equal(end, yesterday + 24 * HOUR);
     assert.ok(took < 24 * 3, `a day at 3600× took ${took.toFixed(1)} s (24 s nominal)`);
     console.log(`[wall-replay] a day at 3600× played in ${took.toFixed(1)} s`);
-    assert.equal(await kpi(), past.length, 'every call of the day came in on the way');
     await page.locator('[data-testid=replay-play]').waitFor({ timeout: PAGE_CHANGE_MS });
     assert.equal(await page.locator('[data-testid=replay-status]').textContent(), strings.replay.ended);
     await page.locator('[data-testid=replay-exit]').click();

@@ -60,14 +60,16 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
     const hook: VideoRenderHook = {
       async step(t0) {
         const t = await replayControls.stepTo(t0);
-        // Drawn once React has committed t, the base map is at rest and deck.gl has not redrawn for a few frames.
-        let seen = probe.deckFrames;
-        for (let quiet = 0, n = 0; quiet < SETTLE_FRAMES; n++) {
-          if (n > SETTLE_MAX_FRAMES) throw new Error('the wall did not settle');
+        // Drawn once React has committed t and then deck.gl has drawn a frame (or had nothing to redraw for a few frames).
+        let n = 0;
+        while (shownT.current !== t) {
+          if (++n > SETTLE_MAX_FRAMES) throw new Error('the wall did not show the moment');
           await nextFrame();
-          const shown = shownT.current === t && probe.baseIdle();
-          if (!shown || probe.deckFrames !== seen) { quiet = 0; seen = probe.deckFrames; } else quiet++;
         }
+        const seen = probe.deckFrames;
+        for (let quiet = 0; quiet < SETTLE_FRAMES && probe.deckFrames === seen; quiet++) await nextFrame();
+        // The frame after the draw: the charts' lazy updates land in it too.
+        await nextFrame();
         return t;
       },
     };
