@@ -25,11 +25,11 @@ EXPOSE 9464
 CMD ["node", "--import", "tsx", "ingest/src/main.ts"]
 
 FROM node:20.20.2-bookworm-slim AS web
-# Debian's chromium and CJK fonts render the exports (zh-CN text) headless.
+# Debian's chromium and CJK fonts render the exports (zh-CN text) headless; ffmpeg (libvpx) encodes replay videos to WebM.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium fonts-noto-cjk \
+ && apt-get install -y --no-install-recommends chromium fonts-noto-cjk ffmpeg \
  && rm -rf /var/lib/apt/lists/*
-ENV NODE_ENV=production PORT=3000 CHROMIUM_PATH=/usr/bin/chromium
+ENV NODE_ENV=production PORT=3000 CHROMIUM_PATH=/usr/bin/chromium FFMPEG_PATH=/usr/bin/ffmpeg
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 USER node

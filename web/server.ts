@@ -22,6 +22,7 @@ import { bootstrapAccounts } from '@watchfloor/ingest/auth/bootstrap';
 import type { Outage } from '@watchfloor/config/wall';
 import { registerApi } from './src/server/api/api';
 import { startWeeklyArchive, type WeeklyArchiver } from './src/server/briefing/archive';
+import { closeVideoJobs } from './src/server/video/service';
 import { briefingExporter, closeBriefingExporter, exportQuery, loopbackBaseUrl } from './src/server/briefing/export-service';
 import { briefingFigures } from './src/server/briefing/figures';
 import type { ApiContext } from './src/server/api/context';
@@ -194,6 +195,7 @@ async function shutdown(signal: string): Promise<void> {
   fieldUnits?.stop();
   archiver?.stop();
   await closeBriefingExporter();
+  await closeVideoJobs();
   await simulator?.stop();
   await hub?.stop();
   await gateway?.close().catch(() => undefined);

@@ -53,6 +53,7 @@ const Env = z.object({
   WALL_STALE_SECONDS: z.coerce.number().int().min(3).max(3600).default(15).describe('The wall shows its 数据中断 banner after this long without word from the server…'),
   WALL_NO_DATA_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900).describe('…and also when the newest event it holds is older than this (the server answers, but no feed does).'),
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium').describe('Chromium that renders the briefing\'s PDF and PNG exports (`apt-get install chromium fonts-noto-cjk` on Debian; the CJK fonts are needed).'),
+  FFMPEG_PATH: z.string().default('/usr/bin/ffmpeg').describe('ffmpeg (with libvpx) that encodes video exports of a replay to WebM (`apt-get install ffmpeg` on Debian).'),
   BRIEFING_WEEKLY: flag.default(true).describe('Generate and keep last week\'s briefing (PDF and JSON under `DATA_DIR/briefings/`) each Monday 08:00 in `TZ_CENTER`.'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('`debug`, `info`, `warn` or `error` (JSON logs on stdout).'),
   INGEST_RATE_LIMIT: z.coerce.number().int().positive().default(30_000).describe('POSTs to `/api/ingest/*` allowed per token (or client address without one) in each window; past it a 429.'),

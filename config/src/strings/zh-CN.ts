@@ -5,6 +5,7 @@
 import type { AlertType, CallCategory, CaseLevel, CaseStatusCode, IncidentState, Risk, UnitStatusCode } from '../contracts';
 import type { AssignConflict } from '../dispatch';
 import type { UnitKind } from '../region/schema';
+import type { VideoJobState } from '../video';
 
 export const zhCN = {
   centerName: '潼关县综治中心',
@@ -139,6 +140,27 @@ export const zhCN = {
     locked: (seconds: number | null) => (seconds ? `登录失败次数过多，请 ${Math.ceil(seconds / 60)} 分钟后再试` : '登录失败次数过多，请稍后再试'),
     rateLimited: '登录过于频繁，请稍后再试',
     failed: '登录失败，请稍后重试',
+  },
+  video: {
+    open: '导出视频',
+    title: '导出回放视频',
+    from: '开始',
+    to: '结束',
+    speed: '倍速',
+    speedLabel: (x: number) => `${x}×`,
+    resolution: '分辨率',
+    fps: '帧率',
+    fpsLabel: (n: number) => `${n} 帧/秒`,
+    length: (seconds: number, frames: number) => `视频约 ${seconds} 秒（${frames} 帧）`,
+    start: '开始导出',
+    cancel: '取消',
+    download: '下载视频',
+    progress: (n: number, total: number) => `已渲染 ${n} / ${total} 帧`,
+    states: { queued: '排队中', rendering: '渲染中', encoding: '编码中', done: '已完成', failed: '导出失败', cancelled: '已取消' } satisfies Record<VideoJobState, string>,
+    invalid: '请选择有效的时间范围（结束不晚于现在）',
+    tooLong: '帧数过多：请提高倍速或缩短时间范围',
+    refused: '仅研判分析人员和管理员可以导出视频',
+    failed: '导出失败，请稍后重试',
   },
   briefing: {
     title: '周研判简报',

@@ -14,6 +14,7 @@ import { strings } from '@watchfloor/config/strings';
 import { useRegionData } from '../wall/region-data';
 import { DESIGN_H, DESIGN_W, useScreenFit } from '../wall/screen-fit';
 import { PAGES } from './pages';
+import VideoExport from './VideoExport';
 
 const t = strings.briefing;
 const DAY = 86_400_000;
@@ -127,6 +128,7 @@ export default function BriefingScreen(props: BriefingParams) {
           </select>
           <a data-testid="export-pdf" href={`/api/briefing/export.pdf?${query({ from: b.range.from, to: b.range.to, region: props.region })}`}>{t.exportPdf}</a>
           <a data-testid="export-png" href={`/api/briefing/export.png?page=${page + 1}&${query({ from: b.range.from, to: b.range.to, region: props.region })}`}>{t.exportPng}</a>
+          <VideoExport tz={props.tz} />
           <details>
             <summary>{t.archive}</summary>
             <ul data-testid="archive">

@@ -46,10 +46,16 @@ export type FlyTarget = { key: number; center: [number, number]; minZoom?: numbe
 export const MAP_AUTOMATION_HOOK = '__watchfloorMapAutomation';
 export interface MapAutomation { toScreen(lon: number, lat: number): { x: number; y: number }; isMoving(): boolean }
 
+/** What the video export watches to know a frame is drawn: deck.gl's frames so far, and whether the base map is at rest with its tiles in. */
+export interface MapProbe { deckFrames: number; baseIdle: () => boolean }
+
 interface Props {
   region: RegionData; state: WallState; width: number; height: number; scale: number; onFirstFrame?: () => void;
   /** How far the wall's clock is from this screen's (a replay's moment minus now): pulses follow the replayed time. */
   clockOffsetMs?: number;
+  /** A rendered frame's moment: the layers read it instead of the screen's clock (deterministic frames). */
+  fixedNow?: number | null;
+  probe?: MapProbe;
   selectedIncidentId?: string | null; onSelectIncident?: (c: WallCall) => void; flyTo?: FlyTarget | null; exposeAutomation?: boolean;
 }
 
@@ -81,7 +87,7 @@ export default function WallMap(props: Props) {
   );
 }
 
-function MapInner({ region, state, width, height, scale, onContextLost, onFirstFrame, clockOffsetMs = 0, selectedIncidentId = null, onSelectIncident, flyTo, exposeAutomation }: Props & { onContextLost: () => void }) {
+function MapInner({ region, state, width, height, scale, onContextLost, onFirstFrame, clockOffsetMs = 0, fixedNow = null, probe, selectedIncidentId = null, onSelectIncident, flyTo, exposeAutomation }: Props & { onContextLost: () => void }) {
   const el = useRef<HTMLDivElement>(null);
   const baseLoaded = useRef(false);
   const firstFrameSeen = useRef(false);
@@ -104,6 +110,7 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
     map.addControl(overlay);
     mapRef.current = map;
     overlayRef.current = overlay;
+    if (probe) probe.baseIdle = () => map.loaded() && !map.isMoving();
     const canvas = map.getCanvas();
     canvas.addEventListener('webglcontextlost', onContextLost);
     return () => {
@@ -143,11 +150,12 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
 
   const focusGridId = focus.level === 'grid' ? focus.code : null;
   useEffect(() => {
-    const ctx: LayerContext = { region, state, heat: heatSpec, clockOffsetMs, focusGridId, scale, selectedIncidentId };
+    const ctx: LayerContext = { region, state, heat: heatSpec, clockOffsetMs, fixedClockMs: fixedNow, focusGridId, scale, selectedIncidentId };
     const layers = WALL_LAYERS.filter((l) => visible[l.id]).map((l) => l.build(ctx)).filter((l) => l !== null);
     overlayRef.current?.setProps({
       layers,
       onAfterRender: () => {
+        if (probe) probe.deckFrames++;
         if (firstFrameSeen.current || !baseLoaded.current || layers.length === 0) return;
         firstFrameSeen.current = true;
         setDrawn(true);

@@ -1,9 +1,12 @@
 'use client';
 /** A headline number that counts to its new value; fixed-width tabular digits, so nothing re-lays out. */
 import { useEffect, useRef, useState } from 'react';
+import { useStill } from '../wall/still';
 
 export default function AnimatedNumber({ value, digits = 0, suffix = '', testId }: { value: number | null; digits?: number; suffix?: string; testId?: string }) {
-  const [shown, setShown] = useState(value ?? 0);
+  const still = useStill();
+  const [tweened, setShown] = useState(value ?? 0);
+  const shown = still ? value ?? 0 : tweened;
   const from = useRef(value ?? 0);
   useEffect(() => {
     if (value === null) return;

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { strings } from '@watchfloor/config/strings';
 import type { WallCall } from '@watchfloor/config/wall';
 import type { RegionData } from '../wall/region-data';
+import { useStill } from '../wall/still';
 import { riskCss } from '../wall/theme';
 import { hourMinute } from '../wall/zoned-format';
 import Panel from './Panel';
@@ -19,7 +20,10 @@ const MAX_QUEUE = 20;
 
 /** `tz`: the center's zone (TZ_CENTER), whatever the screen's own clock says. */
 export default function Feed({ incidents, region, tz }: { incidents: WallCall[]; region: RegionData; tz: string }) {
-  const [shown, setShown] = useState<WallCall[]>(() => incidents.slice(0, ROWS));
+  const still = useStill();
+  const [paced, setShown] = useState<WallCall[]>(() => incidents.slice(0, ROWS));
+  // A still frame shows the newest rows as of its moment, not the pace they entered at.
+  const shown = still ? incidents.slice(0, ROWS) : paced;
   const queue = useRef<WallCall[]>([]);
   const known = useRef(new Set(incidents.slice(0, ROWS).map((c) => c.id)));
 

@@ -4,10 +4,11 @@
  * `data-ready` on the root turns true once the panels have a snapshot and the map has drawn its
  * first frame with data: what a test (or a kiosk check) waits on, whatever the machine's speed.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { strings } from '@watchfloor/config/strings';
+import { VIDEO_RENDER_HOOK, type VideoRenderHook } from '@watchfloor/config/video';
 import { formatReplayRange, parseReplayRange, type ReplayRange } from '@watchfloor/config/wall';
-import WallMap from '../map/WallMap';
+import WallMap, { type MapProbe } from '../map/WallMap';
 import CallsToday from '../panels/CallsToday';
 import CaseFunnel from '../panels/CaseFunnel';
 import Categories from '../panels/Categories';
@@ -24,6 +25,7 @@ import { useWallFeed } from './use-wall-feed';
 import ReplayBanner from './replay/ReplayBanner';
 import TimeBar from './replay/TimeBar';
 import { useReplay } from './replay/use-replay';
+import { StillFrames } from './still';
 
 const SIDE_W = 470;
 const TIMEBAR_H = 48;
@@ -37,12 +39,44 @@ function setReplayParam(r: ReplayRange | null): void {
   window.history.replaceState(window.history.state, '', u);
 }
 
+/** Frames of quiet (no map redraw, the state shown) that mean a rendered frame is complete; and the most to wait. */
+const SETTLE_FRAMES = 3;
+const SETTLE_MAX_FRAMES = 900;
+const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+
 export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: { token: string; staleAfterMs: number; noDataAfterMs: number; tz: string }) {
   const fit = useScreenFit();
   const region = useRegionData(token);
   // The live feed keeps running under a replay: back to live is instant, with no reload.
   const feed = useWallFeed(token, tz);
-  const [replay, replayControls] = useReplay(token, tz);
+  // `?render=1`: the video export's headless browser steps the replay frame by frame (VIDEO_RENDER_HOOK).
+  const renderMode = useMemo(() => new URL(window.location.href).searchParams.get('render') === '1', []);
+  const [replay, replayControls] = useReplay(token, tz, renderMode);
+  const probe = useRef<MapProbe>({ deckFrames: 0, baseIdle: () => false }).current;
+  const shownT = useRef<number | null>(null);
+  useEffect(() => { shownT.current = replay.state ? replay.t : null; });
+  useEffect(() => {
+    if (!renderMode) return;
+    const hook: VideoRenderHook = {
+      async step(t0) {
+        const t = await replayControls.stepTo(t0);
+        // Drawn once React has committed t and then deck.gl has drawn a frame (or had nothing to redraw for a few frames).
+        let n = 0;
+        while (shownT.current !== t) {
+          if (++n > SETTLE_MAX_FRAMES) throw new Error('the wall did not show the moment');
+          await nextFrame();
+        }
+        const seen = probe.deckFrames;
+        for (let quiet = 0; quiet < SETTLE_FRAMES && probe.deckFrames === seen; quiet++) await nextFrame();
+        // The frame after the draw: the charts' lazy updates land in it too.
+        await nextFrame();
+        return t;
+      },
+    };
+    const w = window as unknown as Record<string, VideoRenderHook | undefined>;
+    w[VIDEO_RENDER_HOOK] = hook;
+    return () => { if (w[VIDEO_RENDER_HOOK] === hook) delete w[VIDEO_RENDER_HOOK]; };
+  }, [renderMode, replayControls, probe]);
   const opened = useRef(false);
   useEffect(() => {
     if (opened.current) return;
@@ -77,7 +111,8 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
   const px = fit.scale * fit.dpr;
 
   return (
-    <div className={`wall-root${replaying ? ' replaying' : ''}`} data-testid="wall" data-ready={mapDrawn && s !== null && region !== null} data-mode={replaying ? 'replay' : 'live'}>
+    <StillFrames.Provider value={renderMode}>
+    <div className={`wall-root${replaying ? ' replaying' : ''}${renderMode ? ' still' : ''}`} data-testid="wall" data-ready={mapDrawn && s !== null && region !== null} data-mode={replaying ? 'replay' : 'live'}>
       {replaying && <ReplayBanner t={replay.t} tz={tz} onExit={exitReplay} />}
       {(cutOff || outage || noData) && (
         <div className={`stale-banner${noData && !outage ? ' no-data' : ''}`} data-testid="stale-banner" data-reason={cutOff ? 'connection' : outage ? feed.down.join(' ') : 'no-data'} role="alert">
@@ -89,16 +124,18 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
       {region && s && (
         <div className="wall-map-frame" style={{ left: fit.left + MAP_RECT.left * fit.scale, top: fit.top + MAP_RECT.top * fit.scale, width: MAP_RECT.width * fit.scale, height: MAP_RECT.height * fit.scale }}>
           <WallMap region={region} state={s} width={MAP_RECT.width * fit.scale} height={MAP_RECT.height * fit.scale} scale={fit.scale} onFirstFrame={onFirstFrame}
-            clockOffsetMs={replaying ? replay.t - wallNow : 0} />
+            clockOffsetMs={replaying ? replay.t - wallNow : 0} fixedNow={renderMode ? replay.t : null} probe={probe} />
         </div>
       )}
       <div className="wall-canvas" style={{ width: DESIGN_W, height: DESIGN_H, transform: `translate(${fit.left}px, ${fit.top}px) scale(${fit.scale})` }}>
         <TitleBar newestEventAt={s?.newestEventAt ?? null} tz={tz} at={replaying ? replay.t : null} />
         {!s && <div className="connecting">{replaying ? strings.replay.loading(replay.loading?.progress == null ? null : Math.round(replay.loading.progress * 100))
           : feed.error === 'unauthorized' ? strings.wall.unauthorized : strings.wall.connecting}</div>}
-        <div style={{ position: 'absolute', left: MAP_RECT.left, width: MAP_RECT.width, bottom: 0, height: TIMEBAR_H + 20 }}>
-          <TimeBar view={replay} controls={replayControls} tz={tz} onOpen={openReplay} onExit={exitReplay} />
-        </div>
+        {!renderMode && (
+          <div style={{ position: 'absolute', left: MAP_RECT.left, width: MAP_RECT.width, bottom: 0, height: TIMEBAR_H + 20 }}>
+            <TimeBar view={replay} controls={replayControls} tz={tz} onOpen={openReplay} onExit={exitReplay} />
+          </div>
+        )}
         {s && region && (
           <>
             <aside className="column left" style={{ width: SIDE_W }}>
@@ -118,5 +155,6 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
         )}
       </div>
     </div>
+    </StillFrames.Provider>
   );
 }

@@ -20,7 +20,7 @@ export const incidentPulseLayer: WallLayerDef = {
   build(ctx) {
     // The incidents are newest first, so the scan stops at the first one too old to ring.
     const fresh = memoOn(recent, ctx.state.incidents, () => {
-      const now = Date.now() + ctx.clockOffsetMs;
+      const now = ctx.fixedClockMs ?? Date.now() + ctx.clockOffsetMs;
       const data: WallCall[] = [];
       for (const c of ctx.state.incidents) {
         if (now - c.t >= FRESH_MS) break;
@@ -34,6 +34,7 @@ export const incidentPulseLayer: WallLayerDef = {
       data: fresh.data,
       epochMs: fresh.epochMs,
       clockOffsetMs: ctx.clockOffsetMs,
+      fixedClockMs: ctx.fixedClockMs,
       lifetimeMs: FRESH_MS,
       periodMs: 1500,
       growth: 3,

@@ -42,6 +42,8 @@ export type PulseRingsProps<D> = ScatterplotLayerProps<D> & {
   growth: number;
   /** The wall's clock minus this screen's (a replay's moment minus now). */
   clockOffsetMs: number;
+  /** A rendered video's frame time: the rings hold still on it. */
+  fixedClockMs: number | null;
 };
 
 const defaultProps: DefaultProps<PulseRingsProps<unknown>> = {
@@ -51,6 +53,7 @@ const defaultProps: DefaultProps<PulseRingsProps<unknown>> = {
   periodMs: 1500,
   growth: 3,
   clockOffsetMs: 0,
+  fixedClockMs: null,
 };
 
 export class PulseRingsLayer<D> extends ScatterplotLayer<D, PulseRingsProps<D>> {
@@ -93,7 +96,7 @@ export class PulseRingsLayer<D> extends ScatterplotLayer<D, PulseRingsProps<D>> 
   }
 
   private clockMs(): number {
-    return Date.now() + this.props.clockOffsetMs;
+    return this.props.fixedClockMs ?? Date.now() + this.props.clockOffsetMs;
   }
 
   override getNeedsRedraw(opts?: { clearRedrawFlags: boolean }): string | false {

@@ -11,6 +11,8 @@ export interface LayerContext {
   heat: HeatSpec;
   /** The wall's clock minus this screen's (a replay's moment minus now): animated layers read the clock themselves. */
   clockOffsetMs: number;
+  /** A rendered video's frame time: animated layers hold still on it instead of reading the clock. */
+  fixedClockMs: number | null;
   /** Screen pixels per design pixel: markers and labels keep their size relative to the wall. */
   scale: number;
   /** The grid the map is focused on (drill-down), if any. */

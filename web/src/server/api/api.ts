@@ -17,6 +17,7 @@ import { briefingRoutes } from './briefing-route';
 import { warningsRoutes } from './warnings-route';
 import { incidentCardRoutes, incidentsRoutes, responseTimesRoute } from './incidents-route';
 import { replayRoutes } from './replay-route';
+import { videoRoutes } from './video-route';
 import { unitsRoutes } from './units-route';
 import { auditRoutes } from './audit-route';
 import { sessionRoutes } from './session-route';
@@ -72,6 +73,7 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
     incidentCardRoutes(api, ctx);
     incidentsRoutes(api, ctx);
     replayRoutes(api, ctx);
+    videoRoutes(api, ctx);
     unitsRoutes(api, ctx);
     metricsRoute(api, ctx.settings.metricsToken);
     // Its own scope: the ingest body parser (raw text, INGEST_MAX_BYTES) applies to it alone.

@@ -10,7 +10,7 @@
 import { chromium, type Browser } from 'playwright-core';
 
 /** The same flags as the browser tests: WebGL through ANGLE on SwiftShader, nothing sent out on the browser's own account. */
-const ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--no-default-browser-check',
 ];
@@ -29,7 +29,7 @@ export function createExporter(executablePath: string, timeoutMs = 90_000): Expo
   let browser: Promise<Browser> | null = null;
   let queue: Promise<unknown> = Promise.resolve();
   const getBrowser = () => {
-    browser ??= chromium.launch({ executablePath, headless: true, args: ARGS, timeout: 60_000 }).catch((err: Error) => {
+    browser ??= chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 }).catch((err: Error) => {
       browser = null;
       throw err;
     });

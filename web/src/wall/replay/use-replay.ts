@@ -6,6 +6,9 @@
  * event time, fetched a chunk ahead of the clock (/api/replay/deltas), and slides the
  * windows to the clock (advanceTo). When the chunk ahead is late the clock waits rather than
  * showing a moment whose events are not in yet.
+ * Manual (the video export): no clock of its own; `stepTo(t)` sets the replayed moment and
+ * resolves once the state as of t is the view's, loading what it needs first, so a frame
+ * never shows a moment whose events are missing.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
@@ -40,6 +43,8 @@ export interface ReplayControls {
   /** Moves the clock by `ms` (negative: back), keeping play or pause. */
   move(ms: number): void;
   exit(): void;
+  /** Manual mode: the wall at t, resolved once the view holds it (a moment before the current one reloads). */
+  stepTo(t: number): Promise<number>;
 }
 
 const TICK_MS = 100;
@@ -52,7 +57,7 @@ interface Inner {
   buffer: WallDelta[]; next: number; bufferedTo: number; fetching: boolean; gen: number; abort: AbortController | null; lastTick: number;
 }
 
-export function useReplay(token: string, tz: string): [ReplayView, ReplayControls] {
+export function useReplay(token: string, tz: string, manual = false): [ReplayView, ReplayControls] {
   const r = useRef<Inner>({
     active: false, range: null, t: 0, speed: 60, playing: false, state: null, loading: null, buffering: false, error: null,
     buffer: [], next: 0, bufferedTo: 0, fetching: false, gen: 0, abort: null, lastTick: 0,
@@ -70,6 +75,7 @@ export function useReplay(token: string, tz: string): [ReplayView, ReplayControl
 
   const prefetch = useCallback(() => {
     const x = r.current;
+    if (manual) return;
     if (!x.active || !x.range || !x.state || x.loading || x.fetching || x.bufferedTo >= x.range.to) return;
     if (x.bufferedTo - x.t > Math.max(KEYFRAME_EVERY_MS, x.speed * AHEAD_WALL_MS)) return;
     const from = x.bufferedTo;
@@ -93,7 +99,7 @@ export function useReplay(token: string, tz: string): [ReplayView, ReplayControl
         else { x.fetching = false; prefetch(); }
         render();
       });
-  }, [token, render]);
+  }, [token, render, manual]);
 
   const seek = useCallback((t0: number) => {
     const x = r.current;
@@ -129,7 +135,36 @@ export function useReplay(token: string, tz: string): [ReplayView, ReplayControl
     open(range, at) {
       const x = r.current;
       Object.assign(x, { active: true, range, playing: false, state: null });
+      if (manual) { x.t = at ?? range.from; render(); return; }
       seek(at ?? range.from);
+    },
+    async stepTo(t0) {
+      const x = r.current;
+      const range = x.range;
+      if (!range) throw new Error('no replay open');
+      const t = Math.max(range.from, Math.min(range.to, Math.round(t0)));
+      const gen = x.gen;
+      x.abort ??= new AbortController();
+      const signal = x.abort.signal;
+      if (!x.state || t < x.t) {
+        const f = await fetchJson<ReplayFrame>(`/api/replay/frame?at=${new Date(t).toISOString()}`, token, signal);
+        if (gen !== x.gen) return x.t;
+        Object.assign(x, { state: f.state, t, buffer: [], next: 0, bufferedTo: t, loading: null, error: null });
+      }
+      while (x.bufferedTo < t) {
+        const to = Math.min(x.bufferedTo + MAX_DELTA_SPAN_MS, range.to);
+        const body = await fetchJson<ReplayDeltas>(`/api/replay/deltas?from=${new Date(x.bufferedTo).toISOString()}&to=${new Date(to).toISOString()}`, token, signal);
+        if (gen !== x.gen) return x.t;
+        x.buffer = x.buffer.slice(x.next).concat(body.deltas);
+        x.next = 0;
+        x.bufferedTo = body.to;
+      }
+      let s = x.state!;
+      while (x.next < x.buffer.length && x.buffer[x.next]!.at <= t) s = apply(s, x.buffer[x.next++]!, tz);
+      x.state = advanceTo(s, t);
+      x.t = t;
+      setView(snapshot());
+      return t;
     },
     seek,
     play() {
@@ -150,7 +185,7 @@ export function useReplay(token: string, tz: string): [ReplayView, ReplayControl
       Object.assign(x, { active: false, range: null, playing: false, state: null, loading: null, buffering: false, error: null, buffer: [], next: 0, fetching: false, gen: x.gen + 1 });
       render();
     },
-  }), [seek, prefetch, render]);
+  }), [seek, prefetch, render, manual, token, tz]);
 
   useEffect(() => {
     const timer = setInterval(() => {
@@ -158,7 +193,7 @@ export function useReplay(token: string, tz: string): [ReplayView, ReplayControl
       const wall = performance.now();
       const dt = wall - x.lastTick;
       x.lastTick = wall;
-      if (!x.active || !x.range || !x.playing || x.loading || !x.state) return;
+      if (manual || !x.active || !x.range || !x.playing || x.loading || !x.state) return;
       let target = Math.min(x.t + dt * x.speed, x.range.to);
       x.buffering = target > x.bufferedTo;
       if (x.buffering) target = x.bufferedTo;
@@ -175,7 +210,7 @@ export function useReplay(token: string, tz: string): [ReplayView, ReplayControl
       if (frame.current) cancelAnimationFrame(frame.current);
       r.current.abort?.abort();
     };
-  }, [tz, prefetch, render]);
+  }, [tz, prefetch, render, manual]);
 
   return [view, controls];
 }
