@@ -3,3 +3,4 @@ export * from './reducer';
 export * from './protocol';
 export * from './headline';
 export * from './replay';
+export * from './view';
