@@ -2,8 +2,8 @@
 /**
  * A new red warning is announced: its card is highlighted and the map flies to its area for
  * WARNING_ANNOUNCE_MS, then returns. "New" means raised (or turned red) after this wall had
- * its first state: a reload must not re-announce everything already open. Several at once
- * are announced one after another.
+ * its first state: a reload must not re-announce everything already open. Of several at once
+ * the first and the newest are announced, one after the other.
  */
 import { useEffect, useRef, useState } from 'react';
 import { WARNING_ANNOUNCE_MS, type WallWarning } from '@watchfloor/config/wall';
@@ -24,6 +24,8 @@ export function useRedAnnouncer(warnings: Record<string, WallWarning> | null, en
       seen.current.add(w.id);
       queue.current.push(w);
     }
+    // A burst is not a slide show: beyond the one on screen, only the newest waits its turn (the rest are on the list, red first).
+    if (queue.current.length > 1) queue.current = queue.current.slice(-1);
     if (!current && queue.current.length) setCurrent(queue.current.shift()!);
   }, [warnings, enabled, current]);
 
