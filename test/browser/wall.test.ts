@@ -117,6 +117,12 @@ describe('the wall in a browser', () => {
         .map(({ text }) => text);
     });
     assert.equal(await page.locator('[data-testid=dispatch] .cell').count(), 7, 'six states and the available units');
+    // Every panel whole inside its column (a panel pushed below the screen's edge is text nobody reads).
+    const outside = await page.evaluate(() => [...document.querySelectorAll('.column')].flatMap((col) => {
+      const c = col.getBoundingClientRect();
+      return [...col.children].filter((p) => p.getBoundingClientRect().bottom > c.bottom + 0.5).map((p) => p.querySelector('h2')?.textContent ?? p.className);
+    }));
+    assert.deepEqual(outside, [], 'panels below the column');
     assert.deepEqual(cut, [], '警力调度 cells cut off');
     for (const h of r.headlines) {
       assert.ok(h.px >= 48, `headline ${h.id} is ${h.px} px`);
