@@ -13,7 +13,9 @@ import type { Browser, Page } from 'playwright-core';
 import { PAGE_CHANGE_MS, canvasIsNonBlank, collectPageErrors, launchBrowser, newPage, saveScreenshot, trackExternalRequests, waitForWallReady } from '../support/browser';
 import { strings } from '@watchfloor/config/strings';
 import { startOfDay } from '@watchfloor/config/time';
-import { alert, call, caseChange } from '../support/events';
+import { geometryBBox } from '@watchfloor/config/region/geometry';
+import { alert, call, caseChange, someGrid } from '../support/events';
+import { tongguan } from '../support/region';
 import { startServer, type RunningServer } from '../support/server';
 import { waitFor } from '../support/wait';
 
@@ -70,7 +72,15 @@ describe('the wall in a browser', () => {
     await page.getByTestId('warnings').waitFor();
     assert.match((await page.getByTestId('data-age').textContent()) ?? '', /数据更新/);
     assert.equal(await page.getByTestId('stale-banner').count(), 0);
-    await waitFor('feed filled', async () => page.locator('[data-testid=feed] [data-call-id]').count(), (n) => n === 6, PAGE_CHANGE_MS, 200);
+    // As many whole rows as the panel holds (12 calls posted), the last one not cut.
+    const rows = Number(await page.getByTestId('feed').getAttribute('data-rows'));
+    assert.ok(rows >= 4, `feed shows ${rows} rows`);
+    await waitFor('feed filled', async () => page.locator('[data-testid=feed] [data-call-id]').count(), (n) => n === Math.min(12, rows), PAGE_CHANGE_MS, 200);
+    const cut = await page.evaluate(() => {
+      const list = document.querySelector('[data-testid=feed]')!.getBoundingClientRect();
+      return [...document.querySelectorAll('[data-testid=feed] [data-call-id]')].filter((li) => li.getBoundingClientRect().bottom > list.bottom + 0.5).length;
+    });
+    assert.equal(cut, 0, 'a feed row is cut at the panel bottom');
     await saveScreenshot(page, 'wall-1920x1080');
   });
 
@@ -107,10 +117,57 @@ describe('the wall in a browser', () => {
         .map(({ text }) => text);
     });
     assert.equal(await page.locator('[data-testid=dispatch] .cell').count(), 7, 'six states and the available units');
+    // Every panel whole inside its column (a panel pushed below the screen's edge is text nobody reads).
+    const outside = await page.evaluate(() => [...document.querySelectorAll('.column')].flatMap((col) => {
+      const c = col.getBoundingClientRect();
+      return [...col.children].filter((p) => p.getBoundingClientRect().bottom > c.bottom + 0.5).map((p) => p.querySelector('h2')?.textContent ?? p.className);
+    }));
+    assert.deepEqual(outside, [], 'panels below the column');
     assert.deepEqual(cut, [], '警力调度 cells cut off');
     for (const h of r.headlines) {
       assert.ok(h.px >= 48, `headline ${h.id} is ${h.px} px`);
       assert.match(h.tnum, /tabular-nums/, `headline ${h.id}`);
+    }
+  });
+
+  test('legends under the map for every layer shown, the heat ramp with numbers, unit and window, and the 四级化解 colours', async () => {
+    const legend = page.getByTestId('map-legend');
+    const groups = await legend.locator('[data-legend]').evaluateAll((els) => els.map((e) => e.getAttribute('data-legend')));
+    // Every toggleable layer on the map has its legend (the default view: cameras off).
+    const shown = ((await page.getByTestId('wall-map').getAttribute('data-layers')) ?? '').split(' ').filter((l) => !['town-labels', 'selected-incident'].includes(l));
+    assert.deepEqual([...groups].sort(), [...shown].sort());
+    const heat = (await legend.locator('[data-legend=grid-heat]').textContent()) ?? '';
+    assert.match(heat, /近24小时接警（起）/);
+    assert.match(heat, /0.*\d/);
+    assert.equal(await legend.locator('[data-legend=incidents] .legend-item').count(), 3);
+    assert.match((await legend.locator('[data-legend=units]').textContent()) ?? '', /空闲.*在现场/);
+    const risk = (await page.locator('[data-testid=case-funnel] [data-legend=case-risk]').textContent()) ?? '';
+    assert.match(risk, /红色.*黄色.*蓝色/);
+    // The swatches are the theme's colours (the incidents layer draws priority 1 in RISK.red).
+    const red = await legend.locator('[data-legend=incidents] .swatch').first().evaluate((e) => getComputedStyle(e).backgroundColor);
+    assert.equal(red, 'rgb(255, 72, 72)');
+  });
+
+  test('kiosk: the map controls are hidden until the pointer moves, and fade again', async () => {
+    const kiosk = await newPage(browser, { width: 1920, height: 1080 });
+    try {
+      await kiosk.goto(`${server.url}/wall?token=${WALL}&layers=incidents,cameras,grid-heat&heat=alerts-24h-rate`);
+      await waitForWallReady(kiosk);
+      const wall = kiosk.getByTestId('wall');
+      assert.equal(await wall.getAttribute('data-controls'), 'hidden');
+      assert.equal(await kiosk.locator('.map-metric').evaluate((e) => getComputedStyle(e).visibility), 'hidden');
+      // The address chose this screen's view.
+      assert.equal(await kiosk.getByTestId('wall-map').getAttribute('data-heat'), 'alerts-24h-rate');
+      assert.match((await kiosk.getByTestId('wall-map').getAttribute('data-layers')) ?? '', /^grid-heat cameras incidents/);
+      assert.match((await kiosk.locator('[data-legend=grid-heat]').textContent()) ?? '', /视频告警（起\/万人）/);
+      assert.equal(await kiosk.locator('[data-legend=cameras] .legend-item').count(), 3);
+      await kiosk.mouse.move(900, 500);
+      await kiosk.mouse.move(960, 540);
+      await waitFor('controls shown', () => wall.getAttribute('data-controls'), (v) => v === 'shown', 5000, 100);
+      await waitFor('controls visible', () => kiosk.locator('.map-metric').evaluate((e) => getComputedStyle(e).visibility), (v) => v === 'visible', 5000, 100);
+      await waitFor('controls fade', () => wall.getAttribute('data-controls'), (v) => v === 'hidden', 20_000, 250);
+    } finally {
+      await kiosk.context().close();
     }
   });
 
@@ -151,6 +208,7 @@ describe('the wall in a browser', () => {
 
   test('layers toggle and the choropleth switches what it shows', async () => {
     const map = page.getByTestId('wall-map');
+    await page.mouse.move(960, 500); // kiosk: the controls appear for a moved pointer
     assert.match((await map.getAttribute('data-layers')) ?? '', /\bunits\b/);
     await page.locator('input[data-layer=units]').uncheck();
     await waitFor('units layer hidden', async () => map.getAttribute('data-layers'), (v) => !/\bunits\b/.test(v ?? ''), PAGE_CHANGE_MS, 100);
@@ -162,6 +220,56 @@ describe('the wall in a browser', () => {
     assert.ok(await canvasIsNonBlank(page, '[data-testid=wall-map]', 50));
     await page.locator('button[data-heat=calls-24h]').click();
     await page.getByRole('button', { name: '数量' }).click();
+  });
+
+  test('a new red warning is announced: the map flies to its grid, outlines it, then returns; every open warning is reached by paging within one cycle', async () => {
+    const mapCentre = async () => page.evaluate(() => {
+      const r = document.querySelector('[data-testid=wall-map]')!.getBoundingClientRect();
+      return { x: r.left + r.width / 2, y: r.top + r.height / 2, w: r.width, h: r.height };
+    });
+    const project = async (lon: number, lat: number) => page.evaluate(([a, b]) => {
+      const hook = (window as unknown as Record<string, { toScreen(lon: number, lat: number): { x: number; y: number }; isMoving(): boolean }>).__watchfloorMapAutomation!;
+      return { ...hook.toScreen(a!, b!), moving: hook.isMoving() };
+    }, [lon, lat]);
+    const g = someGrid(40).props.code;
+    const f = tongguan().grids.features.find((x) => x.properties.code === g)!;
+    const [x0, y0, x1, y1] = geometryBBox(f.geometry);
+    const c = await mapCentre();
+    await post(server, 'case.status', [caseChange({ changedAt: new Date().toISOString(), risk: 'red', gridId: g })]);
+    const wall = page.getByTestId('wall');
+    await waitFor('announced', () => wall.getAttribute('data-announcing'), (v) => !!v, PAGE_CHANGE_MS, 100);
+    const id = (await wall.getAttribute('data-announcing'))!;
+    assert.equal(await page.locator(`[data-testid=warnings] .warning-card.announced[data-warning-id="${id}"]`).count(), 1, 'its card shown and highlighted');
+    assert.match((await page.getByTestId('red-announce').textContent()) ?? '', /新红色预警/);
+    // The grid's centre comes to the map's centre, zoomed in (its box spans a good part of the map).
+    const there = await waitFor('map over the grid', () => project((x0 + x1) / 2, (y0 + y1) / 2), (p) => !p.moving && Math.abs(p.x - c.x) < c.w * 0.1 && Math.abs(p.y - c.y) < c.h * 0.1, 8000, 100);
+    const corner = await project(x1, y1);
+    assert.ok(Math.abs(corner.x - there.x) > 60, `zoomed in on the grid (half-width ${Math.abs(corner.x - there.x)} px)`);
+    await saveScreenshot(page, 'wall-red-warning');
+    // Then back to the county.
+    const [cx0, cy0, cx1, cy1] = tongguan().meta.bbox;
+    await waitFor('map back on the county', () => project((cx0 + cx1) / 2, (cy0 + cy1) / 2), (p) => !p.moving && Math.abs(p.x - c.x) < c.w * 0.1 && Math.abs(p.y - c.y) < c.h * 0.1, 20_000, 250);
+    assert.equal(await wall.getAttribute('data-announcing'), '');
+
+    // Six more red warnings: more than one page of cards; paging shows each within one cycle.
+    await post(server, 'case.status', Array.from({ length: 6 }, (_, i) => caseChange({ changedAt: new Date().toISOString(), risk: 'red', gridId: someGrid(60 + i * 7).props.code })));
+    const all = page.locator('[data-testid=warnings] .warnings.measure [data-warning-id]');
+    await waitFor('eight open warnings', () => all.count(), (n) => n === 8, PAGE_CHANGE_MS, 200);
+    await waitFor('announcements over', () => wall.getAttribute('data-announcing'), (v) => v === '', 30_000, 250);
+    const ids = new Set(await all.evaluateAll((els) => els.map((e) => e.getAttribute('data-warning-id'))));
+    const pages = Number(await page.locator('.warnings-body').getAttribute('data-pages'));
+    assert.ok(pages >= 2, `${pages} pages`);
+    const seen = new Set<string>();
+    const t0 = Date.now();
+    // One cycle is pages × WARNING_PAGE_MS (8 s); allow one page more for the phase.
+    while (Date.now() - t0 < (pages + 1) * 8000 && seen.size < ids.size) {
+      for (const w of await page.locator('[data-testid=warnings] ul.warnings:not(.measure) [data-warning-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-warning-id')))) seen.add(w!);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.deepEqual([...seen].sort(), [...ids].sort());
+    // Full reasons, never cut with an ellipsis.
+    const clipped = await page.locator('[data-testid=warnings] ul.warnings:not(.measure) .reason').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1 || getComputedStyle(e).textOverflow === 'ellipsis').length);
+    assert.equal(clipped, 0);
   });
 
   test('a lost WebGL context is survived: the map comes back by itself', async () => {
@@ -205,6 +313,13 @@ describe('the wall in a browser', () => {
       await waitForWallReady(wide);
       const scroll = await wide.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
       assert.deepEqual(scroll, [3840, 1080]);
+      // The full width: the map grows, the panel columns keep their 1920×1080 size at the screen's edges.
+      const map = (await wide.getByTestId('wall-map').boundingBox())!;
+      const left = (await wide.locator('.column.left').boundingBox())!;
+      const right = (await wide.locator('.column.right').boundingBox())!;
+      assert.ok(map.width > 2800, `map ${JSON.stringify(map)}`);
+      assert.ok(Math.abs(left.width - 470) < 1 && Math.abs(right.width - 470) < 1, `columns ${left.width}, ${right.width}`);
+      assert.ok(left.x < 30 && right.x + right.width > 3810, `columns at ${left.x} and ${right.x + right.width}`);
       await saveScreenshot(wide, 'wall-3840x1080');
     } finally {
       await wide.context().close();

@@ -61,18 +61,22 @@ export const zhCN = {
     callsTodayQuestion: '今天比上周同期多还是少？',
     vsLastWeek: '较上周同期',
     sameAsLastWeek: '与上周同期持平',
-    callsByHour: '24小时接警趋势',
+    callsByHour: '今日逐时接警（0时起）',
     today: '今日',
     lastWeek: '上周同日',
-    categories: '今日警情类别',
+    categories: '今日警情类别（0时起）',
     caseFunnel: '矛盾纠纷 · 四级化解',
     caseRisk: '三色预警',
     resolutionRate: '化解率（近30天）',
-    cameraOnline: '视频在线率',
+    cameraOnline: '视频在线率（当前）',
     dispatch: '警力调度（近24小时）',
     feed: '最新警情（近24小时）',
     warnings: '预警信息',
     noWarnings: '暂无预警',
+    /** 预警信息 pages through every open warning: where it is on the list. */
+    warningPage: (page: number, pages: number) => `${page} / ${pages}`,
+    newRedWarning: '新红色预警',
+    countyWide: '全县',
     acknowledged: '已签收',
     openCases: '在办案件',
     unitsAvailable: '可调警力',
@@ -81,6 +85,9 @@ export const zhCN = {
     axisCalls: '起',
     duty: '值班要情',
     awaitingDispatch: '待派警',
+    /** The duty figures' windows, said under each figure. */
+    awaitingWindow: '近24小时',
+    openWindow: '当前在办',
     longestWait: (minutes: number) => `最长等待 ${minutes < 60 ? `${minutes} 分钟` : `${Math.floor(minutes / 60)} 小时 ${minutes % 60} 分`}`,
     noneWaiting: '无等待',
     redCases: '红色风险',
@@ -122,6 +129,26 @@ export const zhCN = {
     layers: '图层', gridHeat: '网格热力', warnings: '预警区域', incidents: '警情', pulse: '新警情闪烁', cameras: '摄像头', units: '警力', county: '全县',
     calls1h: '接警1小时', calls24h: '接警24小时', calls7d: '接警7天', alerts24h: '视频告警', openCases: '在办案件',
     count: '数量', per10k: '每万人',
+    /** The legends under the map: what each colour on it means. */
+    legend: {
+      incidents: '警情级别', pulse: '新警情', units: '警力状态', cameras: '摄像头', warnings: '预警区域',
+      cameraState: { online: '在线', alerting: '近1小时告警', offline: '离线' },
+      warningColour: { red: '红色预警', yellow: '黄色预警' },
+      /** The heat ramp's title: what, over which window, in which unit. */
+      heat: (what: string, unit: string) => `热力：${what}（${unit}）`,
+      heatUnit: (source: 'calls' | 'alerts' | 'cases', rate: boolean) => `${source === 'cases' ? '件' : '起'}${rate ? '/万人' : ''}`,
+    },
+    /** Hover cards on the map: what it is, its status, since when. */
+    hover: {
+      incident: '警情',
+      unit: '警力',
+      camera: '摄像头',
+      received: (at: string) => `接警时间 ${at}`,
+      since: (at: string) => `自 ${at} 起`,
+      alertAt: (type: string, at: string) => `${type} ${at}`,
+      population: (n: number | string) => `人口 ${n}`,
+      per10k: (v: string) => `每万人 ${v}`,
+    },
     heatLabel: (source: 'calls' | 'alerts' | 'cases', window: '1h' | '24h' | '7d') =>
       source === 'cases' ? '在办案件' : source === 'alerts' ? '近24小时视频告警' : `近${window === '1h' ? '1小时' : window === '24h' ? '24小时' : '7天'}接警`,
     /** The drill-down's area card. */

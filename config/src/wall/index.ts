@@ -4,3 +4,4 @@ export * from './protocol';
 export * from './headline';
 export * from './replay';
 export * from './area';
+export * from './view';

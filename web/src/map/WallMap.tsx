@@ -23,6 +23,7 @@ import { WALL_LAYERS, type LayerContext } from './layers';
 import { heatValues, type HeatSpec } from './heat-values';
 import { baseStyle } from './base-style';
 import type { RegionData } from '../wall/region-data';
+import { cameraCard, incidentCard, unitCard } from '../wall/hover-card';
 
 maplibregl.setWorkerUrl('/maplibre-gl-worker.mjs');
 
@@ -57,6 +58,11 @@ interface Props {
   fixedNow?: number | null;
   probe?: MapProbe;
   selectedIncidentId?: string | null; onSelectIncident?: (c: WallCall) => void; flyTo?: FlyTarget | null; exposeAutomation?: boolean;
+  /** The wall holds the choropleth mode and the layers shown (its address sets them, a rotation steps them); without these the map keeps its own. */
+  heat?: HeatSpec; onHeatChange?: (h: HeatSpec) => void;
+  layers?: Record<string, boolean>; onLayersChange?: (v: Record<string, boolean>) => void;
+  /** The center's zone for the hover cards' times. */
+  tz?: string;
 }
 
 /** How near (CSS px) a click must land to an incident's dot to pick it. */
@@ -87,7 +93,7 @@ export default function WallMap(props: Props) {
   );
 }
 
-function MapInner({ region, state, width, height, scale, onContextLost, onFirstFrame, clockOffsetMs = 0, fixedNow = null, probe, selectedIncidentId = null, onSelectIncident, flyTo, exposeAutomation }: Props & { onContextLost: () => void }) {
+function MapInner({ region, state, width, height, scale, onContextLost, onFirstFrame, clockOffsetMs = 0, fixedNow = null, probe, selectedIncidentId = null, onSelectIncident, flyTo, exposeAutomation, heat, onHeatChange, layers, onLayersChange, tz = 'Asia/Shanghai' }: Props & { onContextLost: () => void }) {
   const el = useRef<HTMLDivElement>(null);
   const baseLoaded = useRef(false);
   const firstFrameSeen = useRef(false);
@@ -95,8 +101,12 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
   const mapRef = useRef<maplibregl.Map | null>(null);
   const overlayRef = useRef<MapLibreOverlay | null>(null);
   const [focus, setFocus] = useState<Focus>({ level: 'county' });
-  const [heatSpec, setHeatSpec] = useState<HeatSpec>({ source: 'calls', window: '24h', metric: 'count' });
-  const [visible, setVisible] = useState<Record<string, boolean>>(() => Object.fromEntries(WALL_LAYERS.map((l) => [l.id, l.defaultVisible])));
+  const [ownHeat, setOwnHeat] = useState<HeatSpec>({ source: 'calls', window: '24h', metric: 'count' });
+  const [ownVisible, setOwnVisible] = useState<Record<string, boolean>>(() => Object.fromEntries(WALL_LAYERS.map((l) => [l.id, l.defaultVisible])));
+  const heatSpec = heat ?? ownHeat;
+  const visible = layers ?? ownVisible;
+  const setHeatSpec = (f: (h: HeatSpec) => HeatSpec) => (onHeatChange ? onHeatChange(f(heatSpec)) : setOwnHeat(f));
+  const setVisible = (f: (v: Record<string, boolean>) => Record<string, boolean>) => (onLayersChange ? onLayersChange(f(visible)) : setOwnVisible(f));
   const [hover, setHover] = useState<{ x: number; y: number; lines: string[] } | null>(null);
 
   useEffect(() => {
@@ -106,6 +116,8 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
       fitBoundsOptions: { padding: 20 }, attributionControl: false, dragRotate: false, pitchWithRotate: false,
     });
     map.once('load', () => { baseLoaded.current = true; });
+    // A card describes what is under the pointer: once the map moves (a drill-down, a fly-to) it no longer is.
+    map.on('movestart', () => setHover(null));
     const overlay = new MapLibreOverlay({ layers: [] });
     map.addControl(overlay);
     mapRef.current = map;
@@ -172,6 +184,7 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
   };
 
   function onPick(info: PickingInfo) {
+    setHover(null);
     if (onSelectIncident) {
       // The incidents layer by name: a unit or grid drawn at the same pixel must not hide the call under it.
       const hit = overlayRef.current?.pickObject({ x: info.x, y: info.y, radius: PICK_RADIUS_PX * scale, layerIds: ['incidents'] });
@@ -194,13 +207,22 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
   }
 
   function onHover(info: PickingInfo) {
+    // A marker over its grid: the marker's card (nearest first, within a few pixels).
+    const mark = overlayRef.current?.pickObject({ x: info.x, y: info.y, radius: PICK_RADIUS_PX * scale, layerIds: ['incidents', 'units', 'cameras'] });
+    if (mark?.object) {
+      const lines = mark.layer?.id === 'incidents' ? incidentCard(mark.object as WallCall, state, tz)
+        : mark.layer?.id === 'units' ? unitCard(mark.object as Parameters<typeof unitCard>[0], state, tz)
+        : cameraCard((mark.object as { id: string }).id, state, tz);
+      setHover({ x: info.x, y: info.y, lines });
+      return;
+    }
     const o = info.object as { properties?: { code?: string; population?: number } } | null;
     if (!o || info.layer?.id !== 'grid-heat' || !o.properties?.code) { setHover(null); return; }
     const code = o.properties.code;
     const count = heatValues(state, region, { ...heatSpec, metric: 'count' }).get(code);
     const rate = heatValues(state, region, { ...heatSpec, metric: 'rate' }).get(code);
     const what = strings.map.heatLabel(heatSpec.source, heatSpec.window);
-    setHover({ x: info.x, y: info.y, lines: [region.gridName.get(code) ?? code, `人口 ${o.properties.population ?? '-'}`, `${what} ${count}`, `每万人 ${rate.toFixed(1)}`] });
+    setHover({ x: info.x, y: info.y, lines: [region.gridName.get(code) ?? code, strings.map.hover.population(o.properties.population ?? '-'), `${what} ${count}`, strings.map.hover.per10k(rate.toFixed(1))] });
   }
 
   const crumbs = useMemo(() => {

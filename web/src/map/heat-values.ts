@@ -3,13 +3,11 @@
  * window, as counts or per 10,000 people. Each map is cached on the identity of the state
  * slice it comes from, so an unchanged slice costs nothing on re-render.
  */
-import type { WallState } from '@watchfloor/config/wall';
+import type { HeatSpec, WallState } from '@watchfloor/config/wall';
 import type { RegionData } from '../wall/region-data';
 
-export type HeatSource = 'calls' | 'alerts' | 'cases';
-export type HeatWindow = '1h' | '24h' | '7d';
-export type HeatMetric = 'count' | 'rate';
-export interface HeatSpec { source: HeatSource; window: HeatWindow; metric: HeatMetric }
+// The modes are config's (a wall's address names them too).
+export type { HeatMetric, HeatSource, HeatSpec, HeatWindow } from '@watchfloor/config/wall';
 
 const lastHour = new WeakMap<object, { minute: number; values: Record<string, number> }>();
 const openCases = new WeakMap<object, Record<string, number>>();

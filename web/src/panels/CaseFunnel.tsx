@@ -23,6 +23,9 @@ export default function CaseFunnel({ s }: { s: WallState }) {
           </li>
         ))}
       </ul>
+      <div className="funnel-legend" data-legend="case-risk">
+        {RISKS.map((r) => <span key={r} className="legend-item"><span className="swatch" style={{ background: riskCss(r) }} />{strings.risk[r]}</span>)}
+      </div>
     </Panel>
   );
 }

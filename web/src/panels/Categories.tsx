@@ -5,7 +5,7 @@ import type { WallFigures } from '@watchfloor/config/wall';
 import Panel from './Panel';
 
 /** The largest categories only, at a size read from 8 m; the rest are in the console. */
-const SHOWN = 8;
+const SHOWN = 5;
 
 export default function Categories({ f }: { f: WallFigures }) {
   const rows = CALL_CATEGORIES.map((c) => ({ c, n: f.byCategoryToday[c] ?? 0 })).sort((a, b) => b.n - a.n).slice(0, SHOWN);

@@ -11,17 +11,19 @@ export default function DutyFigures({ s, now }: { s: WallState; now: number }) {
     <Panel title={p.duty} definition={strings.definitions.duty} testId="duty-figures">
       <div className="duty">
         <div className={`cell${h.awaitingDispatch ? ' alert' : ''}`}>
-          <span className="dim">{p.awaitingDispatch}</span>
+          <span className="dim">{p.awaitingDispatch}<span className="window"> · {p.awaitingWindow}</span></span>
           <div className="kpi"><AnimatedNumber value={h.awaitingDispatch} testId="kpi-awaiting-dispatch" /><span className="unit">{p.unitCalls}</span></div>
           <span className="dim" data-testid="longest-wait" data-ms={h.longestWaitMs ?? ''}>{h.longestWaitMs === null ? p.noneWaiting : p.longestWait(Math.floor(h.longestWaitMs / 60_000))}</span>
         </div>
         <div className="cell">
           <span className="dim">{p.redCases}</span>
           <div className="kpi"><AnimatedNumber value={h.redCasesOpen} testId="kpi-red-cases" /><span className="unit">{p.unitCases}</span></div>
+          <span className="dim">{p.openWindow}</span>
         </div>
         <div className="cell">
           <span className="dim">{p.casesOpen}</span>
           <div className="kpi"><AnimatedNumber value={h.casesOpen} testId="kpi-cases-open" /><span className="unit">{p.unitCases}</span></div>
+          <span className="dim">{p.openWindow}</span>
         </div>
       </div>
     </Panel>

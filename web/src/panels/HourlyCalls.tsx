@@ -22,7 +22,7 @@ export default function HourlyCalls({ f, width, pixelRatio }: { f: WallFigures; 
   }), [f.callsByHourToday, f.callsByHourLastWeek]);
   return (
     <Panel title={strings.panels.callsByHour}>
-      <EChart option={option} width={width} height={200} pixelRatio={pixelRatio} />
+      <EChart option={option} width={width} height={150} pixelRatio={pixelRatio} />
     </Panel>
   );
 }

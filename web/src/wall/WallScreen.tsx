@@ -1,14 +1,18 @@
 'use client';
 /**
- * The wall: title bar, left and right panel columns, the map in the middle, on a 1920×1080 design canvas.
+ * The wall: title bar, left and right panel columns, the map in the middle with its legend
+ * under it, on a design canvas of 1920×1080 or wider/taller to fill the screen's shape (the
+ * extra room goes to the map; see screen-fit.ts). Kiosk by default: the map's controls show
+ * only while someone moves the pointer. A new red warning flies the map to its area.
  * `data-ready` on the root turns true once the panels have a snapshot and the map has drawn its
  * first frame with data: what a test (or a kiosk check) waits on, whatever the machine's speed.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { strings } from '@watchfloor/config/strings';
 import { VIDEO_RENDER_HOOK, type VideoRenderHook } from '@watchfloor/config/video';
-import { formatReplayRange, parseReplayRange, type ReplayRange } from '@watchfloor/config/wall';
-import WallMap, { type MapProbe } from '../map/WallMap';
+import { formatReplayRange, heatToken, parseReplayRange, type ReplayRange } from '@watchfloor/config/wall';
+import WallMap, { type FlyTarget, type MapProbe } from '../map/WallMap';
+import { heatValues } from '../map/heat-values';
 import CallsToday from '../panels/CallsToday';
 import CaseFunnel from '../panels/CaseFunnel';
 import Categories from '../panels/Categories';
@@ -16,20 +20,31 @@ import Dispatch from '../panels/Dispatch';
 import DutyFigures from '../panels/DutyFigures';
 import Feed from '../panels/Feed';
 import HourlyCalls from '../panels/HourlyCalls';
+import MapLegend from '../panels/MapLegend';
 import Rates from '../panels/Rates';
 import Warnings from '../panels/Warnings';
 import { useRegionData } from './region-data';
-import { DESIGN_H, DESIGN_W, useScreenFit } from './screen-fit';
+import { useWallFit } from './screen-fit';
 import TitleBar from './TitleBar';
 import { useWallFeed } from './use-wall-feed';
 import ReplayBanner from './replay/ReplayBanner';
 import TimeBar from './replay/TimeBar';
 import { useReplay } from './replay/use-replay';
 import { StillFrames } from './still';
+import { useControlsShown } from './use-kiosk';
+import { useWallView } from './use-wall-view';
+import { bboxOfRegion, placeOf, useRedAnnouncer } from './warning-announce';
 
 const SIDE_W = 470;
 const TIMEBAR_H = 48;
-const MAP_RECT = { left: SIDE_W + 20, top: 86, width: DESIGN_W - 2 * (SIDE_W + 20), height: DESIGN_H - 86 - 20 - TIMEBAR_H - 10 };
+const TOP = 86;
+/** Below the map: the legend, then the time bar. */
+const BOTTOM = 20 + TIMEBAR_H + 10;
+
+/** The map's box in design pixels on a design canvas of `w` × `h`, with `legendH` px of legend under it. */
+function mapRect(w: number, h: number, legendH: number) {
+  return { left: SIDE_W + 20, top: TOP, width: w - 2 * (SIDE_W + 20), height: h - TOP - BOTTOM - legendH - 8 };
+}
 
 /** `?replay=` in the address, kept in step with the replay so a reload (or a shared link) reopens it; the token stays. */
 function setReplayParam(r: ReplayRange | null): void {
@@ -45,7 +60,9 @@ const SETTLE_MAX_FRAMES = 900;
 const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
 
 export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: { token: string; staleAfterMs: number; noDataAfterMs: number; tz: string }) {
-  const fit = useScreenFit();
+  const fit = useWallFit();
+  const controlsShown = useControlsShown();
+  const wallView = useWallView(controlsShown);
   const region = useRegionData(token);
   // The live feed keeps running under a replay: back to live is instant, with no reload.
   const feed = useWallFeed(token, tz);
@@ -109,10 +126,37 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
   // The server answers but says it cannot reach its store or bus: nothing new can arrive, say why.
   const outage = !replaying && !cutOff && feed.down.length > 0;
   const px = fit.scale * fit.dpr;
+  // The legend wraps to as many rows as the map's width needs; the map takes the rest.
+  const legendRef = useRef<HTMLDivElement>(null);
+  const [legendH, setLegendH] = useState(100);
+  useLayoutEffect(() => {
+    const el = legendRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setLegendH(el.offsetHeight));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [s !== null && region !== null]);
+  const MAP_RECT = mapRect(fit.width, fit.height, legendH);
+  const heatMax = s && region ? heatValues(s, region, wallView.heat).max : 0;
+  const layersShown = new Set(Object.entries(wallView.layers).filter(([, v]) => v).map(([k]) => k));
+
+  // A new red warning: the map goes to its area for a while, then back to the county.
+  const announced = useRedAnnouncer(s?.warnings ?? null, !replaying && s !== null && region !== null);
+  const [flyTo, setFlyTo] = useState<FlyTarget | null>(null);
+  const flyKey = useRef(0);
+  const wasAnnouncing = useRef(false);
+  useEffect(() => {
+    if (!region) return;
+    if (announced) setFlyTo({ key: ++flyKey.current, bbox: bboxOfRegion(announced.regionCode, region) });
+    else if (wasAnnouncing.current) setFlyTo({ key: ++flyKey.current, bbox: region.meta.bbox });
+    wasAnnouncing.current = announced !== null;
+  }, [announced, region]);
 
   return (
     <StillFrames.Provider value={renderMode}>
-    <div className={`wall-root${replaying ? ' replaying' : ''}${renderMode ? ' still' : ''}`} data-testid="wall" data-ready={mapDrawn && s !== null && region !== null} data-mode={replaying ? 'replay' : 'live'}>
+    <div className={`wall-root${replaying ? ' replaying' : ''}${renderMode ? ' still' : ''}${controlsShown ? '' : ' controls-hidden'}`} data-testid="wall" data-ready={mapDrawn && s !== null && region !== null}
+      data-mode={replaying ? 'replay' : 'live'} data-controls={controlsShown ? 'shown' : 'hidden'} data-announcing={announced?.id ?? ''}
+      data-design={`${fit.width}x${fit.height}`} data-heat={heatToken(wallView.heat)}>
       {replaying && <ReplayBanner t={replay.t} tz={tz} onExit={exitReplay} />}
       {(cutOff || outage || noData) && (
         <div className={`stale-banner${noData && !outage ? ' no-data' : ''}`} data-testid="stale-banner" data-reason={cutOff ? 'connection' : outage ? feed.down.join(' ') : 'no-data'} role="alert">
@@ -124,13 +168,24 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
       {region && s && (
         <div className="wall-map-frame" style={{ left: fit.left + MAP_RECT.left * fit.scale, top: fit.top + MAP_RECT.top * fit.scale, width: MAP_RECT.width * fit.scale, height: MAP_RECT.height * fit.scale }}>
           <WallMap region={region} state={s} width={MAP_RECT.width * fit.scale} height={MAP_RECT.height * fit.scale} scale={fit.scale} onFirstFrame={onFirstFrame}
-            clockOffsetMs={replaying ? replay.t - wallNow : 0} fixedNow={renderMode ? replay.t : null} probe={probe} />
+            clockOffsetMs={replaying ? replay.t - wallNow : 0} fixedNow={renderMode ? replay.t : null} probe={probe} tz={tz} flyTo={flyTo} exposeAutomation
+            heat={wallView.heat} onHeatChange={wallView.setHeat} layers={wallView.layers} onLayersChange={wallView.setLayers} />
         </div>
       )}
-      <div className="wall-canvas" style={{ width: DESIGN_W, height: DESIGN_H, transform: `translate(${fit.left}px, ${fit.top}px) scale(${fit.scale})` }}>
+      <div className="wall-canvas" style={{ width: fit.width, height: fit.height, transform: `translate(${fit.left}px, ${fit.top}px) scale(${fit.scale})` }}>
         <TitleBar newestEventAt={s?.newestEventAt ?? null} tz={tz} at={replaying ? replay.t : null} />
         {!s && <div className="connecting">{replaying ? strings.replay.loading(replay.loading?.progress == null ? null : Math.round(replay.loading.progress * 100))
           : feed.error === 'unauthorized' ? strings.wall.unauthorized : strings.wall.connecting}</div>}
+        {s && region && (
+          <div ref={legendRef} className="map-legend-band" style={{ position: 'absolute', left: MAP_RECT.left, width: MAP_RECT.width, top: MAP_RECT.top + MAP_RECT.height + 8 }}>
+            <MapLegend layers={layersShown} heatSpec={wallView.heat} heatMax={heatMax} />
+          </div>
+        )}
+        {announced && region && (
+          <div className="red-announce" data-testid="red-announce" data-warning-id={announced.id} role="alert" style={{ left: MAP_RECT.left + 16, top: MAP_RECT.top + 56, maxWidth: MAP_RECT.width - 32 }}>
+            <b>{strings.panels.newRedWarning}</b> {placeOf(announced.regionCode, region, strings.panels.countyWide)} · {strings.briefing.rule[announced.rule] ?? ''}
+          </div>
+        )}
         {!renderMode && (
           <div style={{ position: 'absolute', left: MAP_RECT.left, width: MAP_RECT.width, bottom: 0, height: TIMEBAR_H + 20 }}>
             <TimeBar view={replay} controls={replayControls} tz={tz} onOpen={openReplay} onExit={exitReplay} />
@@ -148,8 +203,8 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
               <DutyFigures s={s} now={now} />
               <Rates s={s} />
               <CaseFunnel s={s} />
-              <Warnings warnings={s.warnings} tz={tz} />
-              <Feed key={replaying ? `replay-${replay.seekGen}` : 'live'} incidents={s.incidents} region={region} tz={tz} />
+              <Warnings warnings={s.warnings} tz={tz} region={region} announced={announced} />
+              <Feed key={replaying ? `replay-${replay.seekGen}` : 'live'} incidents={s.incidents} region={region} tz={tz} dayStart={s.figures.dayStart} />
             </aside>
           </>
         )}

@@ -24,6 +24,13 @@ export const UNIT: Record<UnitStatusCode, RGBA> = {
   on_scene: [200, 120, 255, 255], busy: [160, 160, 200, 255], off_duty: [90, 100, 120, 200],
 };
 
+/** Camera states on the map: online (dim), alerting in the last hour (the warning yellow), offline (grey). */
+export const CAMERA: Record<'online' | 'alerting' | 'offline', RGBA> = { online: [100, 190, 255, 120], alerting: RISK.yellow, offline: [120, 130, 150, 200] };
+
+export const rgbaCss = (c: RGBA) => `rgba(${c[0]},${c[1]},${c[2]},${(c[3] / 255).toFixed(2)})`;
+/** Fully opaque, for legend swatches: a faint map fill would be unreadable as a small chip. */
+export const rgbCss = (c: RGBA) => `rgb(${c[0]},${c[1]},${c[2]})`;
+
 /** Sequential heat ramp (dark blue → cyan → white) for choropleths: no red, so heat never reads as a warning. */
 const RAMP: RGBA[] = [[12, 34, 80, 150], [20, 80, 160, 170], [30, 140, 210, 190], [80, 200, 240, 210], [190, 240, 255, 230]];
 

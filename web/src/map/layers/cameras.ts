@@ -2,7 +2,7 @@
 import { ScatterplotLayer } from '@deck.gl/layers';
 import { strings } from '@watchfloor/config/strings';
 import type { RegionData } from '../../wall/region-data';
-import { RISK } from '../../wall/theme';
+import { CAMERA } from '../../wall/theme';
 import { memoOn } from './memo';
 import type { WallLayerDef } from './types';
 
@@ -20,10 +20,11 @@ export const camerasLayer: WallLayerDef = {
     return new ScatterplotLayer<Cam>({
       id: 'cameras',
       data: ctx.region.cameras,
+      pickable: true, // the wall's hover card
       radiusUnits: 'pixels',
       getPosition: (c) => [c.lon, c.lat],
       getRadius: (c) => (al.has(c.id) ? 3.5 : 2) * ctx.scale,
-      getFillColor: (c) => (off[c.id] !== undefined ? [120, 130, 150, 200] : al.has(c.id) ? RISK.yellow : [100, 190, 255, 120]),
+      getFillColor: (c) => (off[c.id] !== undefined ? CAMERA.offline : al.has(c.id) ? CAMERA.alerting : CAMERA.online),
       updateTriggers: { getFillColor: [off, al], getRadius: [al, ctx.scale] },
     });
   },
