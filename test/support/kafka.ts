@@ -30,6 +30,8 @@ export interface KafkaBroker {
   restart(): Promise<void>;
   /** SIGKILL, i.e. a crash. Data is kept: restart() afterwards exercises recovery; stop() cleans up. */
   kill(): Promise<void>;
+  /** Graceful shutdown (an operator stopping the broker), data and ports kept: restart() brings it back. */
+  halt(): Promise<void>;
 }
 
 export interface StartKafkaOptions {
@@ -394,6 +396,10 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<KafkaBro
     kill: () =>
       serial(async () => {
         await terminate('SIGKILL');
+      }),
+    halt: () =>
+      serial(async () => {
+        await terminate('SIGTERM');
       }),
     restart: () =>
       serial(async () => {

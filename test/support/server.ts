@@ -22,6 +22,15 @@ export interface StartServerOptions {
   untilListening?: boolean;
 }
 
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -53,6 +62,9 @@ export async function startServer(env: Record<string, string>, opts: StartServer
       try { process.kill(-child.pid!, signal); } catch { /* already gone */ }
       const t = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 20_000);
       const code = await exited;
+      // npm may exit before the server under it has closed its store: wait for the whole group,
+      // or a test reopening DATA_DIR would race the closing server.
+      while (groupAlive(child.pid!)) await new Promise((r) => setTimeout(r, 100));
       clearTimeout(t);
       return code;
     },

@@ -184,3 +184,27 @@ test('Dockerfile: multi-stage, pinned base, lockfile install, non-root, chromium
   assert.ok(web.lines.some((l) => /^ENV\b.*CHROMIUM_PATH=\/usr\/bin\/chromium/.test(l)));
   assert.match(read('.dockerignore'), /^node_modules$/m);
 });
+
+test('docs/operations.md: scaling and upgrading say how, with names that exist', () => {
+  const ops = read('docs/operations.md');
+  const section = (title: string) => {
+    const m = new RegExp(`## ${title}\\n([\\s\\S]*?)(?=\\n## |$)`).exec(ops);
+    assert.ok(m, `a "${title}" section`);
+    return m[1]!;
+  };
+  const scaling = section('Scaling');
+  for (const name of ['KAFKA_GROUP_ID', 'DATABASE_READ_URL']) {
+    assert.ok(settingNames.has(name), `${name} is a setting`);
+    assert.ok(scaling.includes(`\`${name}\``), `Scaling names ${name}`);
+  }
+  assert.match(scaling, /partition/i);
+  assert.ok(fs.existsSync(path.join(REPO_ROOT, 'config/src/contracts/keys.ts')), 'the partition keys live where Scaling says');
+  assert.ok(scaling.includes('config/src/contracts/keys.ts'));
+  const upgrading = section('Upgrading');
+  assert.match(upgrading, /forward only/);
+  assert.match(upgrading, /schema_migrations/);
+  assert.match(read('ingest/src/store/migrate.ts'), /schema_migrations/, 'the table Upgrading names is the one migrate.ts keeps');
+  // Forward only: no migration file undoes another.
+  const dir = path.join(REPO_ROOT, 'ingest/src/store/migrations');
+  assert.ok(!fs.readdirSync(dir).some((f) => /down|rollback|revert/i.test(f)));
+});

@@ -31,8 +31,18 @@ export type Reply =
   | { kind: 'result'; id: number; rows: unknown[] }
   | { kind: 'error'; id: number; error: WireError };
 
+/** A thrown non-Error (the WASM side throws plain objects) as text that says something, not "[object Object]". */
+function describeThrown(v: unknown): string {
+  if (typeof v !== 'object' || v === null) return String(v);
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
 export function toWireError(err: unknown): WireError {
-  if (!(err instanceof Error)) return { name: 'Error', message: String(err), fields: {} };
+  if (!(err instanceof Error)) return { name: 'Error', message: describeThrown(err), fields: {} };
   const fields: WireError['fields'] = {};
   const rec = err as Error & Partial<Record<PgErrorField, unknown>>;
   for (const f of PG_ERROR_FIELDS) {
