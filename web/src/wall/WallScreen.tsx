@@ -198,13 +198,13 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
               <HourlyCalls f={s.figures} width={SIDE_W - 28} pixelRatio={px} />
               <Categories f={s.figures} />
               <Dispatch s={s} />
-              <Feed key={replaying ? `replay-${replay.seekGen}` : 'live'} incidents={s.incidents} region={region} tz={tz} dayStart={s.figures.dayStart} />
             </aside>
             <aside className="column right" style={{ width: SIDE_W }}>
               <DutyFigures s={s} now={now} />
               <Rates s={s} />
               <CaseFunnel s={s} />
               <Warnings warnings={s.warnings} tz={tz} region={region} announced={announced} />
+              <Feed key={replaying ? `replay-${replay.seekGen}` : 'live'} incidents={s.incidents} region={region} tz={tz} dayStart={s.figures.dayStart} />
             </aside>
           </>
         )}
