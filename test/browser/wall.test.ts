@@ -72,9 +72,10 @@ describe('the wall in a browser', () => {
     await page.getByTestId('warnings').waitFor();
     assert.match((await page.getByTestId('data-age').textContent()) ?? '', /数据更新/);
     assert.equal(await page.getByTestId('stale-banner').count(), 0);
-    // As many whole rows as the panel holds (12 calls posted), the last one not cut.
+    // As many whole rows as the panel holds (12 calls posted), the last one not cut. With every
+    // text at 18 px or more the right column's rest holds 3 rows at 1920×1080 (fewer, readable).
     const rows = Number(await page.getByTestId('feed').getAttribute('data-rows'));
-    assert.ok(rows >= 4, `feed shows ${rows} rows`);
+    assert.ok(rows >= 3, `feed shows ${rows} rows`);
     await waitFor('feed filled', async () => page.locator('[data-testid=feed] [data-call-id]').count(), (n) => n === Math.min(12, rows), PAGE_CHANGE_MS, 200);
     const cut = await page.evaluate(() => {
       const list = document.querySelector('[data-testid=feed]')!.getBoundingClientRect();
