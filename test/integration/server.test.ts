@@ -98,6 +98,7 @@ describe('npm start (embedded mode)', () => {
       const r = await fetch(`${server.url}/`);
       return { status: r.status, text: await r.text() };
     }, (p) => p.status === 200, 30_000, 300);
-    assert.match(page.text, /Watchfloor/);
+    // The landing page leads to the three screens.
+    for (const href of ['/wall', '/console', '/briefing']) assert.match(page.text, new RegExp(`href="${href}"`));
   });
 });

@@ -116,7 +116,7 @@ function SignedIn({ session, tz }: { session: SessionView; tz: string }) {
         </aside>
         <main className="console-map" ref={mapRef}>
           {region && s && mapSize.width > 0 && (
-            <WallMap region={region} state={s} width={mapSize.width} height={mapSize.height} scale={1} onFirstFrame={onFirstFrame}
+            <WallMap region={region} state={s} width={mapSize.width} height={mapSize.height} scale={1} onFirstFrame={onFirstFrame} tz={tz}
               selectedIncidentId={selectedCall?.id ?? null} onSelectIncident={onSelectCall} flyTo={flyTo} exposeAutomation />
           )}
           {!s && <div className="connecting">{strings.wall.connecting}</div>}

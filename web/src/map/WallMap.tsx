@@ -61,8 +61,8 @@ interface Props {
   /** The wall holds the choropleth mode and the layers shown (its address sets them, a rotation steps them); without these the map keeps its own. */
   heat?: HeatSpec; onHeatChange?: (h: HeatSpec) => void;
   layers?: Record<string, boolean>; onLayersChange?: (v: Record<string, boolean>) => void;
-  /** The center's zone for the hover cards' times. */
-  tz?: string;
+  /** The center's zone (TZ_CENTER) for the hover cards' times. */
+  tz: string;
 }
 
 /** How near (CSS px) a click must land to an incident's dot to pick it. */
@@ -93,7 +93,7 @@ export default function WallMap(props: Props) {
   );
 }
 
-function MapInner({ region, state, width, height, scale, onContextLost, onFirstFrame, clockOffsetMs = 0, fixedNow = null, probe, selectedIncidentId = null, onSelectIncident, flyTo, exposeAutomation, heat, onHeatChange, layers, onLayersChange, tz = 'Asia/Shanghai' }: Props & { onContextLost: () => void }) {
+function MapInner({ region, state, width, height, scale, onContextLost, onFirstFrame, clockOffsetMs = 0, fixedNow = null, probe, selectedIncidentId = null, onSelectIncident, flyTo, exposeAutomation, heat, onHeatChange, layers, onLayersChange, tz }: Props & { onContextLost: () => void }) {
   const el = useRef<HTMLDivElement>(null);
   const baseLoaded = useRef(false);
   const firstFrameSeen = useRef(false);
