@@ -18,6 +18,7 @@ import { tongguan } from '../support/region';
 import { rulesDirWith } from '../support/rules-dir';
 import { startServer, type RunningServer } from '../support/server';
 import { budget, waitFor } from '../support/wait';
+import { CLEAR_MOBILE } from '../support/privacy';
 
 const ADMIN = 'dk-admin-token';
 const INGEST = 'dk-ingest-token';
@@ -97,7 +98,7 @@ describe('assignment produced to dispatch.commands on the real Kafka broker', ()
     assert.equal(cmd.unitId, unit.id);
     assert.equal(cmd.by, DUTY.name);
     assert.ok(!Number.isNaN(Date.parse(cmd.at)));
-    assert.doesNotMatch(m.value, /1[3-9]\d{9}/, 'no clear phone number, not even one typed into the instruction');
+    assert.doesNotMatch(m.value, CLEAR_MOBILE, 'no clear phone number, not even one typed into the instruction');
     assert.ok(!m.value.includes(SUMMARY), 'no summary');
     assert.ok(cmd.instruction?.includes('到场后回电'), 'the instruction is kept, its number masked');
   });

@@ -20,6 +20,7 @@ import { tongguan } from '../support/region';
 import { rulesDirWith } from '../support/rules-dir';
 import { startServer, type RunningServer } from '../support/server';
 import { waitFor } from '../support/wait';
+import { CLEAR_MOBILE } from '../support/privacy';
 
 const INGEST = 'card-test-ingest-token';
 const ADMIN = 'card-test-admin-token';
@@ -188,7 +189,7 @@ describe(`incident card and response times (${label})`, () => {
     assert.equal(c.criminalRisk.flagged, true);
     assert.deepEqual(c.criminalRisk.warningIds, warnings.map((w) => w.id));
     // Masked: the summary's number and the caller's; no eleven-digit mobile number anywhere.
-    assert.doesNotMatch(text, /1[3-9]\d{9}/, 'no clear phone number in the card');
+    assert.doesNotMatch(text, CLEAR_MOBILE, 'no clear phone number in the card');
     assert.ok(!text.includes(PHONE_X.slice(3, 7)) || c.incident.callerMasked?.includes('****'));
     assert.match(c.incident.callerMasked ?? '', /^139\*+2222$/);
     assert.ok(c.incident.summary.includes('邻居再次争吵'));
