@@ -1,21 +1,13 @@
-// Debian's ffmpeg (the video export's encoder, with ffprobe to read what it wrote), installed
-// with apt-get on a clean machine (as root) exactly as chromium is (test/support/chromium.ts).
+// Debian's ffmpeg: the video export's encoder, with ffprobe to read what it wrote.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { ensureAptPackages } from './apt';
 
 export const FFMPEG_PATH = '/usr/bin/ffmpeg';
 const FFPROBE = '/usr/bin/ffprobe';
 
 export function ensureFfmpeg(): string {
-  if (existsSync(FFMPEG_PATH) && existsSync(FFPROBE)) return FFMPEG_PATH;
-  const hint = 'The video export tests need Debian\'s ffmpeg: apt-get install -y --no-install-recommends ffmpeg';
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new Error(`${hint}\n(not root, so not installing it automatically)`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'ffmpeg']]) {
-    const r = spawnSync('apt-get', args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
-    if (r.status !== 0) throw new Error(`apt-get ${args[0]} failed:\n${(r.stdout ?? '') + (r.stderr ?? '')}\n\n${hint}`);
-  }
-  if (!existsSync(FFMPEG_PATH) || !existsSync(FFPROBE)) throw new Error(`ffmpeg installed but ${FFMPEG_PATH} or ${FFPROBE} is missing`);
+  ensureAptPackages({ packages: ['ffmpeg'], purpose: 'The video export tests', present: () => existsSync(FFMPEG_PATH) && existsSync(FFPROBE) });
   return FFMPEG_PATH;
 }
 

@@ -1,23 +1,14 @@
-// Debian's poppler-utils `pdftotext` reads the text of an exported PDF, installed with apt-get on
-// a clean machine (as root) exactly as chromium is (test/support/chromium.ts).
+// Debian's poppler-utils `pdftotext` reads the text of an exported PDF.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureAptPackages } from './apt';
 
 const PDFTOTEXT = '/usr/bin/pdftotext';
 
 function ensure(): string {
-  if (existsSync(PDFTOTEXT)) return PDFTOTEXT;
-  const hint = 'The export tests need Debian\'s poppler-utils: apt-get install -y --no-install-recommends poppler-utils';
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new Error(`${hint}\n(not root, so not installing it automatically)`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'poppler-utils']]) {
-    const r = spawnSync('apt-get', args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
-    if (r.status !== 0) throw new Error(`apt-get ${args[0]} failed:\n${(r.stdout ?? '') + (r.stderr ?? '')}\n\n${hint}`);
-  }
-  if (!existsSync(PDFTOTEXT)) throw new Error(`poppler-utils installed but ${PDFTOTEXT} is missing`);
+  ensureAptPackages({ packages: ['poppler-utils'], purpose: 'The export tests', present: () => existsSync(PDFTOTEXT) });
   return PDFTOTEXT;
 }
 
