@@ -3,7 +3,8 @@
  * Debian's ffmpeg: a 3-second clip at 480×270, 10 fps (30 min of yesterday at 600×) is a WebM
  * whose decoded frames and duration are exactly what the request asks — frames stepped and
  * captured one by one, none dropped; the roles and CSRF of the job API; a cancelled job stops
- * and leaves no file.
+ * and leaves no file; the briefing's 导出视频 panel drives the same jobs: length before starting,
+ * progress, cancel, and a download link that serves the clip.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,8 +14,10 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CSRF_HEADER } from '@watchfloor/config/auth';
 import { startOfDay } from '@watchfloor/config/time';
+import { strings } from '@watchfloor/config/strings';
 import { VideoJob, videoFrameCount } from '@watchfloor/config/video';
-import { decodePng } from '../support/browser';
+import { msToZonedLocal } from '@watchfloor/config/wall';
+import { decodePng, launchBrowser, newPage, saveScreenshot } from '../support/browser';
 import { chromiumPath } from '../support/chromium';
 import { call } from '../support/events';
 import { ensureFfmpeg, probeVideo } from '../support/ffmpeg';
@@ -141,6 +144,49 @@ describe('video export of a replay', () => {
     await new Promise((res) => setTimeout(res, 1500));
     assert.equal((await job(started.id, headers)).rendered, stoppedAt, 'no frame after the cancel');
     assert.equal((await fetch(`${server.url}/api/video/jobs/${started.id}/file`, { headers })).status, 404);
+  });
+
+  test('the 导出视频 panel: the clip\'s length before starting, progress, cancel, then a download', async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await newPage(browser, { width: 1920, height: 1080 });
+      await page.context().addCookies([{ name: 'wf_session', value: signed.analyst!.cookie.slice('wf_session='.length), url: server.url }]);
+      await page.goto(`${server.url}/briefing`);
+      await page.getByTestId('video-open').click();
+      const pick = async (fromMs: number, toMs: number, speed: string) => {
+        await page.getByTestId('video-from').fill(msToZonedLocal(fromMs, TZ));
+        await page.getByTestId('video-to').fill(msToZonedLocal(toMs, TZ));
+        await page.getByTestId('video-speed').selectOption(speed);
+        await page.getByTestId('video-resolution').selectOption('480x270');
+        await page.getByTestId('video-fps').selectOption('10');
+      };
+      // An hour at 60×: 60 s, 600 frames — long enough to cancel while it renders.
+      await pick(yesterday + 9 * HOUR, yesterday + 10 * HOUR, '60');
+      await page.getByText(strings.video.length(60, 600)).waitFor({ timeout: 20_000 });
+      await page.getByTestId('video-start').click();
+      const status = page.getByTestId('video-status');
+      await waitFor('the panel shows frames rendered', async () => Number(await status.getAttribute('data-rendered') ?? 0), (n) => n > 0, 120_000, 300);
+      await page.getByTestId('video-cancel').click();
+      await page.locator('[data-testid="video-status"][data-state="cancelled"]').waitFor({ timeout: 30_000 });
+      assert.ok((await status.textContent())?.includes(strings.video.states.cancelled));
+      assert.equal(await page.getByTestId('video-download').count(), 0, 'a cancelled job offers nothing to download');
+      // An hour at 3600×: 1 s, 10 frames, then the link serves the WebM.
+      await pick(yesterday + 10 * HOUR, yesterday + 11 * HOUR, '3600');
+      await page.getByText(strings.video.length(1, 10)).waitFor({ timeout: 20_000 });
+      await page.getByTestId('video-start').click();
+      await page.locator('[data-testid="video-status"][data-state="done"]').waitFor({ timeout: 240_000 });
+      assert.ok((await status.textContent())?.includes(strings.video.progress(10, 10)));
+      const href = await page.getByTestId('video-download').getAttribute('href');
+      assert.ok(href, 'a download link');
+      await saveScreenshot(page, 'briefing-video-export');
+      const f = await fetch(new URL(href, server.url), { headers: { cookie: signed.analyst!.cookie } });
+      assert.equal(f.status, 200);
+      assert.equal(f.headers.get('content-type'), 'video/webm');
+      const bytes = Buffer.from(await f.arrayBuffer());
+      assert.deepEqual([...bytes.subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3], 'an EBML (Matroska/WebM) header');
+    } finally {
+      await browser.close();
+    }
   });
 });
 
