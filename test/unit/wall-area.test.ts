@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { zonedParts } from '@watchfloor/config/time';
-import { apply, areaFigures, narrowState, type WallCall, type WallState } from '@watchfloor/config/wall';
+import { apply, areaFigures, areaTrail, drillTarget, narrowState, sameArea, type WallCall, type WallState } from '@watchfloor/config/wall';
 
 const TZ = 'Asia/Shanghai';
 const T0 = Date.parse('2026-11-20T10:00:00+08:00');
@@ -51,4 +51,28 @@ test('narrowing the wall state to a town, a village and the county', () => {
   const county = narrowState(s, grids, { level: 'county' }, hourOf);
   assert.equal(county.figures.callsToday, 4);
   assert.equal(county.lastWeekKnown, true);
+});
+
+test('a click on a grid drills one level below the selected area, or moves to the sibling holding it', () => {
+  const g1 = grids.features[0]!.properties;
+  const g3 = grids.features[2]!.properties;
+  assert.deepEqual(drillTarget({ level: 'county' }, g1), { level: 'town', code: 't1' });
+  assert.deepEqual(drillTarget({ level: 'town', code: 't1' }, g1), { level: 'village', code: 'v1' });
+  assert.deepEqual(drillTarget({ level: 'village', code: 'v1' }, g1), { level: 'grid', code: 'g1' });
+  assert.deepEqual(drillTarget({ level: 'grid', code: 'g1' }, g1), { level: 'grid', code: 'g1' });
+  // Outside the selected area: the same level, where the grid is.
+  assert.deepEqual(drillTarget({ level: 'town', code: 't1' }, g3), { level: 'town', code: 't2' });
+  assert.deepEqual(drillTarget({ level: 'village', code: 'v1' }, grids.features[1]!.properties), { level: 'village', code: 'v2' });
+  assert.deepEqual(drillTarget({ level: 'grid', code: 'g1' }, g3), { level: 'grid', code: 'g3' });
+});
+
+test('the trail from the county down to an area', () => {
+  assert.deepEqual(areaTrail(grids, { level: 'county' }), [{ level: 'county' }]);
+  assert.deepEqual(areaTrail(grids, { level: 'town', code: 't2' }), [{ level: 'county' }, { level: 'town', code: 't2' }]);
+  assert.deepEqual(areaTrail(grids, { level: 'village', code: 'v2' }), [{ level: 'county' }, { level: 'town', code: 't1' }, { level: 'village', code: 'v2' }]);
+  assert.deepEqual(areaTrail(grids, { level: 'grid', code: 'g3' }), [{ level: 'county' }, { level: 'town', code: 't2' }, { level: 'village', code: 'v3' }, { level: 'grid', code: 'g3' }]);
+  assert.deepEqual(areaTrail(grids, { level: 'town', code: 'nowhere' }), [{ level: 'county' }]);
+  assert.ok(sameArea({ level: 'town', code: 't1' }, { level: 'town', code: 't1' }));
+  assert.ok(!sameArea({ level: 'town', code: 't1' }, { level: 'village', code: 't1' }));
+  assert.ok(sameArea({ level: 'county' }, { level: 'county' }));
 });

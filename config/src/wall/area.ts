@@ -93,3 +93,33 @@ export function areaFigures(narrowed: WallState, grids: AreaGrids, area: WallAre
   }
   return { population, calls24h, per10k: per(calls24h), baselinePerDay, baselinePer10k: per(baselinePerDay), casesByLevel, casesByRisk, warnings: Object.keys(narrowed.warnings).length };
 }
+
+type GridPlace = AreaGrids['features'][number]['properties'];
+const LEVEL_KEY = { town: 'townCode', village: 'villageCode', grid: 'code' } as const;
+
+/**
+ * Where a click on a grid takes the wall: one level below the selected area when the grid is
+ * inside it (county → its town → its village → the grid), else the area at the same level
+ * that holds the grid (a click on the next town over goes to that town).
+ */
+export function drillTarget(area: WallArea, grid: GridPlace): WallArea {
+  if (area.level === 'county') return { level: 'town', code: grid.townCode };
+  const inside = grid[LEVEL_KEY[area.level]] === area.code;
+  const level = !inside ? area.level : area.level === 'town' ? 'village' : 'grid';
+  return { level, code: grid[LEVEL_KEY[level]] };
+}
+
+/** The areas from the county down to `area` (the breadcrumb); an area the grids do not know ends the trail at the county. */
+export function areaTrail(grids: AreaGrids, area: WallArea): WallArea[] {
+  if (area.level === 'county') return [COUNTY];
+  const g = grids.features.find((f) => f.properties[LEVEL_KEY[area.level]] === area.code)?.properties;
+  if (!g) return [COUNTY];
+  const out: WallArea[] = [COUNTY, { level: 'town', code: g.townCode }];
+  if (area.level !== 'town') out.push({ level: 'village', code: g.villageCode });
+  if (area.level === 'grid') out.push({ level: 'grid', code: g.code });
+  return out;
+}
+
+export function sameArea(a: WallArea, b: WallArea): boolean {
+  return a.level === b.level && (a.level === 'county' || (b.level !== 'county' && a.code === b.code));
+}
