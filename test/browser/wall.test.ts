@@ -135,7 +135,7 @@ describe('the wall in a browser', () => {
     const legend = page.getByTestId('map-legend');
     const groups = await legend.locator('[data-legend]').evaluateAll((els) => els.map((e) => e.getAttribute('data-legend')));
     // Every toggleable layer on the map has its legend (the default view: cameras off).
-    const shown = ((await page.getByTestId('wall-map').getAttribute('data-layers')) ?? '').split(' ').filter((l) => !['town-labels', 'selected-incident'].includes(l));
+    const shown = ((await page.getByTestId('wall-map').getAttribute('data-layers')) ?? '').split(' ').filter((l) => !['area-labels', 'neighbour-labels', 'selected-incident'].includes(l));
     assert.deepEqual([...groups].sort(), [...shown].sort());
     const heat = (await legend.locator('[data-legend=grid-heat]').textContent()) ?? '';
     assert.match(heat, /近24小时接警（起）/);

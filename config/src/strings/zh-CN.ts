@@ -94,6 +94,9 @@ export const zhCN = {
     casesOpen: '在办纠纷',
     unitCalls: '起',
     unitCases: '件',
+    /** A drilled-down wall: what is counted for the county only. */
+    lastWeekCountyOnly: '上周同期仅统计全县',
+    countyOnly: '全县',
   },
   definitions: {
     callsToday: '今日 0 时（北京时间）至今接警数；上周同期 = 7 天前同一时段。',
@@ -155,6 +158,7 @@ export const zhCN = {
     area: {
       population: '人口', calls24h: '近24小时接警', per10k: '每万人', baseline: (perDay: string) => `近7天日均 ${perDay} 起`,
       casesByLevel: '在办案件（层级）', casesByRisk: '在办案件（风险）', warnings: '有效预警', none: '无', people: '人', calls: '起', cases: '件', items: '条',
+      vsBaseline: '较近7天日均', flat: '持平',
     },
   },
   login: {

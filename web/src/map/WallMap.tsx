@@ -2,9 +2,11 @@
 /**
  * The wall's map: maplibre for the region's base layers, deck.gl (MapLibreOverlay — the
  * MapboxOverlay breaks with maplibre 6) for the live layers from the registry. Layers are
- * rebuilt from the wall state each render; deck.gl diffs them, and unchanged data keeps its
- * identity. Drill-down: a click on a grid zooms county → town → village → grid, with a
- * breadcrumb back. A lost WebGL context remounts the map instead of leaving it black.
+ * built anew only when what they show changes (not on every render of the wall's clock);
+ * deck.gl diffs them, and unchanged data keeps its identity. Drill-down: a click on a grid
+ * selects county → town → village → grid (config's drillTarget), the map zooms to it and names
+ * the level below; the breadcrumb goes back. The wall holds the selected area (`area`,
+ * `onAreaChange`: its panels follow it); without them the map keeps its own. A lost WebGL context remounts the map instead of leaving it black.
  * `onFirstFrame` fires once per mount, when the base map has loaded and deck.gl has drawn a
  * frame with the live layers: the wall's readiness signal (a software-rendered 4K screen can
  * take far longer than a canvas takes to appear).
@@ -18,11 +20,13 @@ import { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { PickingInfo } from '@deck.gl/core';
 import { geometryBBox } from '@watchfloor/config/region/geometry';
 import { strings } from '@watchfloor/config/strings';
-import type { WallCall, WallState } from '@watchfloor/config/wall';
+import { areaTrail, COUNTY, drillTarget, sameArea, type WallArea, type WallCall, type WallState } from '@watchfloor/config/wall';
 import { WALL_LAYERS, type LayerContext } from './layers';
+import { areaLabels } from './layers/area-labels';
+import { neighbourLabels } from './layers/neighbour-labels';
 import { heatValues, type HeatSpec } from './heat-values';
 import { baseStyle } from './base-style';
-import type { RegionData } from '../wall/region-data';
+import { areaFeatures, areaName, type RegionData } from '../wall/region-data';
 import { cameraCard, incidentCard, unitCard } from '../wall/hover-card';
 
 maplibregl.setWorkerUrl('/maplibre-gl-worker.mjs');
@@ -34,8 +38,6 @@ const HEAT_CHOICES: { source: HeatSpec['source']; window: HeatSpec['window']; la
   { source: 'alerts', window: '24h', label: strings.map.alerts24h },
   { source: 'cases', window: '24h', label: strings.map.openCases },
 ];
-
-type Focus = { level: 'county' } | { level: 'town'; code: string } | { level: 'village'; code: string } | { level: 'grid'; code: string };
 
 /** Where the map should go: a point (zoomed in at least to `minZoom`) or a box. A new `key` moves it again. */
 export type FlyTarget = { key: number; center: [number, number]; minZoom?: number } | { key: number; bbox: [number, number, number, number] };
@@ -61,6 +63,7 @@ interface Props {
   /** The wall holds the choropleth mode and the layers shown (its address sets them, a rotation steps them); without these the map keeps its own. */
   heat?: HeatSpec; onHeatChange?: (h: HeatSpec) => void;
   layers?: Record<string, boolean>; onLayersChange?: (v: Record<string, boolean>) => void;
+  area?: WallArea; onAreaChange?: (a: WallArea) => void;
   /** The center's zone (TZ_CENTER) for the hover cards' times. */
   tz: string;
 }
@@ -93,14 +96,16 @@ export default function WallMap(props: Props) {
   );
 }
 
-function MapInner({ region, state, width, height, scale, onContextLost, onFirstFrame, clockOffsetMs = 0, fixedNow = null, probe, selectedIncidentId = null, onSelectIncident, flyTo, exposeAutomation, heat, onHeatChange, layers, onLayersChange, tz }: Props & { onContextLost: () => void }) {
+function MapInner({ region, state, width, height, scale, onContextLost, onFirstFrame, clockOffsetMs = 0, fixedNow = null, probe, selectedIncidentId = null, onSelectIncident, flyTo, exposeAutomation, heat, onHeatChange, layers, onLayersChange, area: wallArea, onAreaChange, tz }: Props & { onContextLost: () => void }) {
   const el = useRef<HTMLDivElement>(null);
   const baseLoaded = useRef(false);
   const firstFrameSeen = useRef(false);
   const [drawn, setDrawn] = useState(false);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const overlayRef = useRef<MapLibreOverlay | null>(null);
-  const [focus, setFocus] = useState<Focus>({ level: 'county' });
+  const [ownArea, setOwnArea] = useState<WallArea>(COUNTY);
+  const focus = wallArea ?? ownArea;
+  const setFocus = (a: WallArea) => (onAreaChange ? onAreaChange(a) : setOwnArea(a));
   const [ownHeat, setOwnHeat] = useState<HeatSpec>({ source: 'calls', window: '24h', metric: 'count' });
   const [ownVisible, setOwnVisible] = useState<Record<string, boolean>>(() => Object.fromEntries(WALL_LAYERS.map((l) => [l.id, l.defaultVisible])));
   const heatSpec = heat ?? ownHeat;
@@ -160,10 +165,27 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
     return () => { if (w[MAP_AUTOMATION_HOOK] === hook) delete w[MAP_AUTOMATION_HOOK]; };
   }, [exposeAutomation]);
 
-  const focusGridId = focus.level === 'grid' ? focus.code : null;
+  // A new area zooms the map to it (not on mount: the map opens on the county).
+  const shownArea = useRef<WallArea>(focus);
   useEffect(() => {
-    const ctx: LayerContext = { region, state, heat: heatSpec, clockOffsetMs, fixedClockMs: fixedNow, focusGridId, scale, selectedIncidentId };
-    const layers = WALL_LAYERS.filter((l) => visible[l.id]).map((l) => l.build(ctx)).filter((l) => l !== null);
+    if (sameArea(shownArea.current, focus)) return;
+    shownArea.current = focus;
+    if (focus.level === 'county') { const [a, b, c, d] = region.meta.bbox; mapRef.current?.fitBounds([[a, b], [c, d]], { padding: 20, duration: 800 }); }
+    else fitTo(areaFeatures(region, focus));
+  });
+
+  const focusGridId = focus.level === 'grid' ? focus.code : null;
+  const areaKey = focus.level === 'county' ? 'county' : `${focus.level}:${focus.code}`;
+  const deckLayers = useMemo(() => {
+    const ctx: LayerContext = { region, state, heat: heatSpec, clockOffsetMs, fixedClockMs: fixedNow, area: focus, focusGridId, scale, selectedIncidentId };
+    return WALL_LAYERS.filter((l) => visible[l.id]).map((l) => l.build(ctx)).filter((l) => l !== null);
+    // focus by its key: the same area re-sent as a new object draws the same layers.
+  }, [region, state, heatSpec.source, heatSpec.window, heatSpec.metric, clockOffsetMs, fixedNow, areaKey, scale, selectedIncidentId, visible]);
+  // The handlers read this render's state through a ref, so new ones do not mean new props for deck.gl.
+  const handlers = useRef({ onPick: (_: PickingInfo) => {}, onHover: (_: PickingInfo) => {} });
+  useEffect(() => { handlers.current = { onPick, onHover }; });
+  useEffect(() => {
+    const layers = deckLayers;
     overlayRef.current?.setProps({
       layers,
       onAfterRender: () => {
@@ -173,10 +195,10 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
         setDrawn(true);
         onFirstFrame?.();
       },
-      onClick: (info: PickingInfo) => onPick(info),
-      onHover: (info: PickingInfo) => onHover(info),
+      onClick: (info: PickingInfo) => handlers.current.onPick(info),
+      onHover: (info: PickingInfo) => handlers.current.onHover(info),
     });
-  });
+  }, [deckLayers]);
 
   const fitTo = (features: { geometry: Parameters<typeof geometryBBox>[0] }[]) => {
     const [a, b, c, d] = bboxOf(features);
@@ -193,17 +215,8 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
     }
     const code = (info.object as { properties?: { code?: string } } | null)?.properties?.code;
     if (!info.layer || info.layer.id !== 'grid-heat' || !code) return;
-    const grid = region.grids.features.find((f) => f.properties.code === code)!;
-    if (focus.level === 'county') {
-      setFocus({ level: 'town', code: grid.properties.townCode });
-      fitTo(region.towns.features.filter((f) => f.properties.code === grid.properties.townCode));
-    } else if (focus.level === 'town') {
-      setFocus({ level: 'village', code: grid.properties.villageCode });
-      fitTo(region.villages.features.filter((f) => f.properties.code === grid.properties.villageCode));
-    } else {
-      setFocus({ level: 'grid', code });
-      fitTo([grid]);
-    }
+    const grid = region.grids.features.find((f) => f.properties.code === code);
+    if (grid) setFocus(drillTarget(focus, grid.properties));
   }
 
   function onHover(info: PickingInfo) {
@@ -225,25 +238,16 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
     setHover({ x: info.x, y: info.y, lines: [region.gridName.get(code) ?? code, strings.map.hover.population(o.properties.population ?? '-'), `${what} ${count}`, strings.map.hover.per10k(rate.toFixed(1))] });
   }
 
-  const crumbs = useMemo(() => {
-    const out: { label: string; go: () => void }[] = [{ label: strings.map.county, go: () => { setFocus({ level: 'county' }); const [a, b, c, d] = region.meta.bbox; mapRef.current?.fitBounds([[a, b], [c, d]], { padding: 20, duration: 800 }); } }];
-    if (focus.level === 'county') return out;
-    const grid = focus.level === 'grid' ? region.grids.features.find((f) => f.properties.code === focus.code) : null;
-    const townCode = focus.level === 'town' ? focus.code : focus.level === 'village' ? region.villages.features.find((f) => f.properties.code === focus.code)?.properties.townCode : grid?.properties.townCode;
-    const villageCode = focus.level === 'village' ? focus.code : grid?.properties.villageCode;
-    if (townCode) out.push({ label: region.townName.get(townCode) ?? townCode, go: () => { setFocus({ level: 'town', code: townCode }); fitTo(region.towns.features.filter((f) => f.properties.code === townCode)); } });
-    if (villageCode) out.push({ label: region.villages.features.find((f) => f.properties.code === villageCode)?.properties.name ?? villageCode, go: () => { setFocus({ level: 'village', code: villageCode }); fitTo(region.villages.features.filter((f) => f.properties.code === villageCode)); } });
-    if (grid) out.push({ label: grid.properties.name, go: () => undefined });
-    return out;
-    // fitTo closes over the map ref only.
-  }, [focus, region]);
+  const crumbs = areaTrail(region.grids, focus).map((a) => ({ area: a, label: areaName(region, a) }));
+  const labels = areaLabels(region, focus);
 
   return (
     <div className="wall-map" data-testid="wall-map" data-drawn={drawn} data-incidents={state.incidents.length} data-seq={state.seq} data-newest-incident={state.incidents[0]?.id ?? ''} data-selected={selectedIncidentId ?? ''}
-      data-layers={WALL_LAYERS.filter((l) => visible[l.id]).map((l) => l.id).join(' ')} data-heat={`${heatSpec.source}-${heatSpec.window}-${heatSpec.metric}`} style={{ width, height }}>
+      data-layers={WALL_LAYERS.filter((l) => visible[l.id]).map((l) => l.id).join(' ')} data-heat={`${heatSpec.source}-${heatSpec.window}-${heatSpec.metric}`}
+      data-area={areaKey} data-label-level={labels.level} data-labels={labels.labels.map((l) => l.code).join(' ')} data-neighbours={neighbourLabels(region).map((l) => l.name).join(' ')} style={{ width, height }}>
       <div ref={el} style={{ position: 'absolute', inset: 0 }} />
       <div className="map-crumbs" style={{ transform: `scale(${scale})`, transformOrigin: '0 0' }}>
-        {crumbs.map((c, i) => <button key={i} type="button" onClick={c.go}>{c.label}</button>)}
+        {crumbs.map((c, i) => <button key={i} type="button" data-area={c.area.level === 'county' ? 'county' : `${c.area.level}:${c.area.code}`} onClick={() => setFocus(c.area)}>{c.label}</button>)}
       </div>
       <div className="map-metric" style={{ transform: `scale(${scale})`, transformOrigin: '100% 0' }}>
         <div className="row">

@@ -4,15 +4,20 @@
  * under it, on a design canvas of 1920×1080 or wider/taller to fill the screen's shape (the
  * extra room goes to the map; see screen-fit.ts). Kiosk by default: the map's controls show
  * only while someone moves the pointer. A new red warning flies the map to its area.
+ * Drill-down: the area selected on the map (or its breadcrumb) narrows every panel to it
+ * (config's narrowState) and shows its own figures in the area card; 全县 restores the county.
+ * `data-area` on the root says which area is shown.
  * `data-ready` on the root turns true once the panels have a snapshot and the map has drawn its
  * first frame with data: what a test (or a kiosk check) waits on, whatever the machine's speed.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { strings } from '@watchfloor/config/strings';
 import { VIDEO_RENDER_HOOK, type VideoRenderHook } from '@watchfloor/config/video';
-import { formatReplayRange, heatToken, parseReplayRange, type ReplayRange } from '@watchfloor/config/wall';
+import { zonedParts } from '@watchfloor/config/time';
+import { areaFigures, COUNTY, formatReplayRange, heatToken, narrowState, parseReplayRange, type ReplayRange, type WallArea } from '@watchfloor/config/wall';
 import WallMap, { type FlyTarget, type MapProbe } from '../map/WallMap';
 import { heatValues } from '../map/heat-values';
+import AreaCard from '../panels/AreaCard';
 import CallsToday from '../panels/CallsToday';
 import CaseFunnel from '../panels/CaseFunnel';
 import Categories from '../panels/Categories';
@@ -23,7 +28,7 @@ import HourlyCalls from '../panels/HourlyCalls';
 import MapLegend from '../panels/MapLegend';
 import Rates from '../panels/Rates';
 import Warnings from '../panels/Warnings';
-import { useRegionData } from './region-data';
+import { areaBBox, areaName, useRegionData } from './region-data';
 import { useWallFit } from './screen-fit';
 import TitleBar from './TitleBar';
 import { useWallFeed } from './use-wall-feed';
@@ -120,6 +125,10 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
   // (Not while replaying: the replay banner says what the screen shows.)
   const cutOff = !replaying && silentFor > staleAfterMs;
   const s = replaying ? replay.state : feed.state;
+  const [area, setArea] = useState<WallArea>(COUNTY);
+  // What the panels show: the state narrowed to the selected area (the map keeps the county's, zoomed).
+  const shown = useMemo(() => (s && region ? narrowState(s, region.grids, area, (t) => zonedParts(new Date(t), tz).hour) : null), [s, region, area, tz]);
+  const areaCard = useMemo(() => (shown && region && area.level !== 'county' ? { area, name: areaName(region, area), f: areaFigures(shown, region.grids, area) } : null), [shown, region, area]);
   // The server answers but no feed has delivered anything for too long: say so too.
   const dataAge = s?.newestEventAt != null ? now - s.newestEventAt : null;
   const noData = !replaying && !cutOff && s !== null && (dataAge === null || dataAge > noDataAfterMs);
@@ -140,7 +149,7 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
   const heatMax = s && region ? heatValues(s, region, wallView.heat).max : 0;
   const layersShown = new Set(Object.entries(wallView.layers).filter(([, v]) => v).map(([k]) => k));
 
-  // A new red warning: the map goes to its area for a while, then back to the county.
+  // A new red warning: the map goes to its area for a while, then back to the area shown.
   const announced = useRedAnnouncer(s?.warnings ?? null, !replaying && s !== null && region !== null);
   const [flyTo, setFlyTo] = useState<FlyTarget | null>(null);
   const flyKey = useRef(0);
@@ -148,15 +157,16 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
   useEffect(() => {
     if (!region) return;
     if (announced) setFlyTo({ key: ++flyKey.current, bbox: bboxOfRegion(announced.regionCode, region) });
-    else if (wasAnnouncing.current) setFlyTo({ key: ++flyKey.current, bbox: region.meta.bbox });
+    else if (wasAnnouncing.current) setFlyTo({ key: ++flyKey.current, bbox: areaBBox(region, area) });
     wasAnnouncing.current = announced !== null;
+    // Only an announcement moves the map here: a new area zooms it by itself (WallMap).
   }, [announced, region]);
 
   return (
     <StillFrames.Provider value={renderMode}>
     <div className={`wall-root${replaying ? ' replaying' : ''}${renderMode ? ' still' : ''}${controlsShown ? '' : ' controls-hidden'}`} data-testid="wall" data-ready={mapDrawn && s !== null && region !== null}
       data-mode={replaying ? 'replay' : 'live'} data-controls={controlsShown ? 'shown' : 'hidden'} data-announcing={announced?.id ?? ''}
-      data-design={`${fit.width}x${fit.height}`} data-heat={heatToken(wallView.heat)}>
+      data-design={`${fit.width}x${fit.height}`} data-heat={heatToken(wallView.heat)} data-area={area.level === 'county' ? 'county' : `${area.level}:${area.code}`}>
       {replaying && <ReplayBanner t={replay.t} tz={tz} onExit={exitReplay} />}
       {(cutOff || outage || noData) && (
         <div className={`stale-banner${noData && !outage ? ' no-data' : ''}`} data-testid="stale-banner" data-reason={cutOff ? 'connection' : outage ? feed.down.join(' ') : 'no-data'} role="alert">
@@ -169,7 +179,7 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
         <div className="wall-map-frame" style={{ left: fit.left + MAP_RECT.left * fit.scale, top: fit.top + MAP_RECT.top * fit.scale, width: MAP_RECT.width * fit.scale, height: MAP_RECT.height * fit.scale }}>
           <WallMap region={region} state={s} width={MAP_RECT.width * fit.scale} height={MAP_RECT.height * fit.scale} scale={fit.scale} onFirstFrame={onFirstFrame}
             clockOffsetMs={replaying ? replay.t - wallNow : 0} fixedNow={renderMode ? replay.t : null} probe={probe} tz={tz} flyTo={flyTo} exposeAutomation
-            heat={wallView.heat} onHeatChange={wallView.setHeat} layers={wallView.layers} onLayersChange={wallView.setLayers} />
+            heat={wallView.heat} onHeatChange={wallView.setHeat} layers={wallView.layers} onLayersChange={wallView.setLayers} area={area} onAreaChange={setArea} />
         </div>
       )}
       <div className="wall-canvas" style={{ width: fit.width, height: fit.height, transform: `translate(${fit.left}px, ${fit.top}px) scale(${fit.scale})` }}>
@@ -179,6 +189,11 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
         {s && region && (
           <div ref={legendRef} className="map-legend-band" style={{ position: 'absolute', left: MAP_RECT.left, width: MAP_RECT.width, top: MAP_RECT.top + MAP_RECT.height + 8 }}>
             <MapLegend layers={layersShown} heatSpec={wallView.heat} heatMax={heatMax} />
+          </div>
+        )}
+        {areaCard && (
+          <div style={{ position: 'absolute', left: MAP_RECT.left + 16, top: MAP_RECT.top + MAP_RECT.height - 16 }}>
+            <AreaCard area={areaCard.area} name={areaCard.name} f={areaCard.f} />
           </div>
         )}
         {announced && region && (
@@ -191,20 +206,20 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
             <TimeBar view={replay} controls={replayControls} tz={tz} onOpen={openReplay} onExit={exitReplay} />
           </div>
         )}
-        {s && region && (
+        {shown && region && (
           <>
             <aside className="column left" style={{ width: SIDE_W }}>
-              <CallsToday f={s.figures} />
-              <HourlyCalls f={s.figures} width={SIDE_W - 28} pixelRatio={px} />
-              <Categories f={s.figures} />
-              <Dispatch s={s} />
+              <CallsToday f={shown.figures} lastWeekKnown={shown.lastWeekKnown} />
+              <HourlyCalls f={shown.figures} width={SIDE_W - 28} pixelRatio={px} lastWeekKnown={shown.lastWeekKnown} />
+              <Categories f={shown.figures} />
+              <Dispatch s={shown} />
             </aside>
             <aside className="column right" style={{ width: SIDE_W }}>
-              <DutyFigures s={s} now={now} />
-              <Rates s={s} />
-              <CaseFunnel s={s} />
-              <Warnings warnings={s.warnings} tz={tz} region={region} announced={announced} />
-              <Feed key={replaying ? `replay-${replay.seekGen}` : 'live'} incidents={s.incidents} region={region} tz={tz} dayStart={s.figures.dayStart} />
+              <DutyFigures s={shown} now={now} />
+              <Rates s={shown} countyOnly={area.level !== 'county'} />
+              <CaseFunnel s={shown} />
+              <Warnings warnings={shown.warnings} tz={tz} region={region} announced={announced} />
+              <Feed key={replaying ? `replay-${replay.seekGen}` : 'live'} incidents={shown.incidents} region={region} tz={tz} dayStart={shown.figures.dayStart} />
             </aside>
           </>
         )}

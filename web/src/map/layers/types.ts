@@ -1,6 +1,6 @@
 /** The contract every map layer module fulfils: one file per layer, listed in index.ts. */
 import type { Layer } from '@deck.gl/core';
-import type { WallState } from '@watchfloor/config/wall';
+import type { WallArea, WallState } from '@watchfloor/config/wall';
 import type { RegionData } from '../../wall/region-data';
 import type { HeatSpec } from '../heat-values';
 
@@ -15,6 +15,8 @@ export interface LayerContext {
   fixedClockMs: number | null;
   /** Screen pixels per design pixel: markers and labels keep their size relative to the wall. */
   scale: number;
+  /** The area selected (drill-down): the labels name the level below it. */
+  area: WallArea;
   /** The grid the map is focused on (drill-down), if any. */
   focusGridId: string | null;
   /** The incident the console has selected (a wall call id), if any: the wall never selects. */
