@@ -24,7 +24,7 @@ export interface ProfileSummary {
  */
 const MARKERS: [string, RegExp][] = [
   ['app: wall reducer + live feed (config/src/wall, use-wall-feed)', /"hello"|case"dispatches"|"deltas"/g],
-  ['app: map layers / WallMap', /"incident-pulse"|"grid-heat"|"town-labels"|"warning-outlines"|"wall-map"/g],
+  ['app: map layers / WallMap', /"incident-pulse"|"grid-heat"|"area-labels"|"neighbour-labels"|"warning-outlines"|"wall-map"/g],
   ['app: panels / WallScreen', /"feed-item"|"wall-root"|"kpi-calls-today"|"case-funnel"|"stale-banner"|"data-warning-id"/g],
   ['echarts/zrender', /echarts|zrender/gi],
   ['maplibre-gl', /maplibre/gi],
