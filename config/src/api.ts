@@ -9,6 +9,7 @@ export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 const CODES: Record<number, string> = {
   400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
   406: 'not_acceptable', 409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type',
+  416: 'range_not_satisfiable',
   429: 'rate_limited', 500: 'internal', 503: 'unavailable',
 };
 

@@ -71,6 +71,7 @@ const Env = z.object({
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900).describe('The first lock\'s length.'),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(30).describe('Sign-in attempts per client address per minute, whatever their outcome; past it a 429.'),
   ALLOWED_ORIGINS: list.default([]).describe('Origins a browser may open the live socket from, besides the server\'s own (`scheme://host:port`, comma-separated).'),
+  BASEMAP_PMTILES: z.string().min(1).optional().describe('A vector basemap for the wall: the path of a `.pmtiles` archive (Protomaps basemap layers) on this server, served at `/api/basemap.pmtiles` and drawn dark under the region\'s layers, labels from the screen\'s own fonts (see The basemap). Unset: the region\'s layers alone.'),
   NEXT_PUBLIC_TILE_URL: z.string().optional().describe('Optional raster tile URL (intranet) drawn under the region\'s layers; read when the web is built, not at start.'),
 });
 
@@ -96,6 +97,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     ...e,
     DATA_DIR: path.resolve(/* turbopackIgnore: true */ e.DATA_DIR),
     REGION_DIR: path.resolve(/* turbopackIgnore: true */ e.REGION_DIR ?? path.join(/* turbopackIgnore: true */ REPO_ROOT, 'config', 'regions', 'tongguan')),
+    BASEMAP_PMTILES: e.BASEMAP_PMTILES === undefined ? undefined : path.resolve(/* turbopackIgnore: true */ e.BASEMAP_PMTILES),
     RULES_DIR: path.resolve(/* turbopackIgnore: true */ e.RULES_DIR ?? path.join(/* turbopackIgnore: true */ REPO_ROOT, 'config', 'rules')),
     embeddedDb,
     embeddedBus,

@@ -14,5 +14,5 @@ export default async function WallPage({ searchParams }: { searchParams: Promise
   const token = (await searchParams).token;
   if (typeof token !== 'string' || !token) return <main style={{ padding: 48 }}>{strings.wall.needToken}</main>;
   const s = loadSettings();
-  return <WallClient token={token} staleAfterMs={s.WALL_STALE_SECONDS * 1000} noDataAfterMs={s.WALL_NO_DATA_SECONDS * 1000} tz={s.TZ_CENTER} />;
+  return <WallClient token={token} staleAfterMs={s.WALL_STALE_SECONDS * 1000} noDataAfterMs={s.WALL_NO_DATA_SECONDS * 1000} tz={s.TZ_CENTER} basemap={s.BASEMAP_PMTILES !== undefined} />;
 }

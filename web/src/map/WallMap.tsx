@@ -26,6 +26,7 @@ import { areaLabels } from './layers/area-labels';
 import { neighbourLabels } from './layers/neighbour-labels';
 import { heatValues, type HeatSpec } from './heat-values';
 import { baseStyle } from './base-style';
+import { basemapStyle, exposeBasemapProgress, LABEL_FONTS, type BasemapAccess } from './basemap';
 import { areaFeatures, areaName, type RegionData } from '../wall/region-data';
 import { cameraCard, incidentCard, unitCard } from '../wall/hover-card';
 
@@ -66,6 +67,8 @@ interface Props {
   area?: WallArea; onAreaChange?: (a: WallArea) => void;
   /** The center's zone (TZ_CENTER) for the hover cards' times. */
   tz: string;
+  /** Set when BASEMAP_PMTILES is: the vector basemap goes under the region's layers. */
+  basemap?: BasemapAccess | null;
 }
 
 /** How near (CSS px) a click must land to an incident's dot to pick it. */
@@ -96,7 +99,7 @@ export default function WallMap(props: Props) {
   );
 }
 
-function MapInner({ region, state, width, height, scale, onContextLost, onFirstFrame, clockOffsetMs = 0, fixedNow = null, probe, selectedIncidentId = null, onSelectIncident, flyTo, exposeAutomation, heat, onHeatChange, layers, onLayersChange, area: wallArea, onAreaChange, tz }: Props & { onContextLost: () => void }) {
+function MapInner({ region, state, width, height, scale, onContextLost, onFirstFrame, clockOffsetMs = 0, fixedNow = null, probe, selectedIncidentId = null, onSelectIncident, flyTo, exposeAutomation, heat, onHeatChange, layers, onLayersChange, area: wallArea, onAreaChange, tz, basemap }: Props & { onContextLost: () => void }) {
   const el = useRef<HTMLDivElement>(null);
   const baseLoaded = useRef(false);
   const firstFrameSeen = useRef(false);
@@ -117,9 +120,10 @@ function MapInner({ region, state, width, height, scale, onContextLost, onFirstF
   useEffect(() => {
     const [x0, y0, x1, y1] = region.meta.bbox;
     const map = new maplibregl.Map({
-      container: el.current!, style: baseStyle(region, process.env.NEXT_PUBLIC_TILE_URL), bounds: [[x0, y0], [x1, y1]],
-      fitBoundsOptions: { padding: 20 }, attributionControl: false, dragRotate: false, pitchWithRotate: false,
+      container: el.current!, style: baseStyle(region, process.env.NEXT_PUBLIC_TILE_URL, basemap ? basemapStyle(basemap) : undefined), bounds: [[x0, y0], [x1, y1]],
+      fitBoundsOptions: { padding: 20 }, attributionControl: false, dragRotate: false, pitchWithRotate: false, localIdeographFontFamily: LABEL_FONTS,
     });
+    if (basemap) exposeBasemapProgress(map, el.current!);
     map.once('load', () => { baseLoaded.current = true; });
     // A card describes what is under the pointer: once the map moves (a drill-down, a fly-to) it no longer is.
     map.on('movestart', () => setHover(null));

@@ -5,6 +5,7 @@ import dynamic from 'next/dynamic';
 
 const WallScreen = dynamic(() => import('./WallScreen'), { ssr: false });
 
-export default function WallClient(props: { token: string; staleAfterMs: number; noDataAfterMs: number; tz: string }) {
+/** `basemap`: whether BASEMAP_PMTILES is set (the server's setting, passed by the page). */
+export default function WallClient(props: { token: string; staleAfterMs: number; noDataAfterMs: number; tz: string; basemap: boolean }) {
   return <WallScreen {...props} />;
 }

@@ -64,7 +64,7 @@ const SETTLE_FRAMES = 3;
 const SETTLE_MAX_FRAMES = 900;
 const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
 
-export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: { token: string; staleAfterMs: number; noDataAfterMs: number; tz: string }) {
+export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz, basemap }: { token: string; staleAfterMs: number; noDataAfterMs: number; tz: string; basemap: boolean }) {
   const fit = useWallFit();
   const controlsShown = useControlsShown();
   const wallView = useWallView(controlsShown);
@@ -179,7 +179,8 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz }: {
         <div className="wall-map-frame" style={{ left: fit.left + MAP_RECT.left * fit.scale, top: fit.top + MAP_RECT.top * fit.scale, width: MAP_RECT.width * fit.scale, height: MAP_RECT.height * fit.scale }}>
           <WallMap region={region} state={s} width={MAP_RECT.width * fit.scale} height={MAP_RECT.height * fit.scale} scale={fit.scale} onFirstFrame={onFirstFrame}
             clockOffsetMs={replaying ? replay.t - wallNow : 0} fixedNow={renderMode ? replay.t : null} probe={probe} tz={tz} flyTo={flyTo} exposeAutomation
-            heat={wallView.heat} onHeatChange={wallView.setHeat} layers={wallView.layers} onLayersChange={wallView.setLayers} area={area} onAreaChange={setArea} />
+            heat={wallView.heat} onHeatChange={wallView.setHeat} layers={wallView.layers} onLayersChange={wallView.setLayers} area={area} onAreaChange={setArea}
+            basemap={basemap ? { token } : null} />
         </div>
       )}
       <div className="wall-canvas" style={{ width: fit.width, height: fit.height, transform: `translate(${fit.left}px, ${fit.top}px) scale(${fit.scale})` }}>

@@ -12,6 +12,7 @@ import { healthRoute } from './health-route';
 import { sendError } from './http';
 import { ingestRoute } from './ingest-route';
 import { regionRoute } from './region-route';
+import { basemapRoute } from './basemap-route';
 import { statsRoute } from './stats-route';
 import { briefingRoutes } from './briefing-route';
 import { warningsRoutes } from './warnings-route';
@@ -68,6 +69,7 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
     statsRoute(api, ctx);
     briefingRoutes(api, ctx);
     regionRoute(api, ctx);
+    basemapRoute(api, ctx);
     warningsRoutes(api, ctx);
     responseTimesRoute(api, ctx);
     incidentCardRoutes(api, ctx);
