@@ -76,3 +76,19 @@ test('the trail from the county down to an area', () => {
   assert.ok(!sameArea({ level: 'town', code: 't1' }, { level: 'village', code: 't1' }));
   assert.ok(sameArea({ level: 'county' }, { level: 'county' }));
 });
+
+test('a town holds the units on its calls and the free units standing in it, none twice', () => {
+  let s = apply(empty(), { seq: 1, at: T0 + 30 * MIN, type: 'calls', items: [c('a', 'g1', 't1', 1), c('c', 'g3', 't2', 3)] }, TZ);
+  s = apply(s, { seq: 2, at: T0 + 30 * MIN, type: 'units', items: [
+    { unitId: 'u-on-a', t: T0, status: 'dispatched', lon: 110.9, lat: 34.9, incidentId: 'a' },
+    { unitId: 'u-free-in-t1', t: T0, status: 'available', lon: 110.1, lat: 34.1, incidentId: null },
+    { unitId: 'u-free-in-t2', t: T0, status: 'available', lon: 110.5, lat: 34.5, incidentId: null },
+  ] }, TZ);
+  // A stand-in lookup: west of 110.3 is grid g1 (town t1), east of it g3 (town t2).
+  const gridAt = (lon: number) => (lon < 110.3 ? 'g1' : 'g3');
+  assert.deepEqual(Object.keys(narrowState(s, grids, { level: 'town', code: 't1' }, hourOf, gridAt).units).sort(), ['u-free-in-t1', 'u-on-a']);
+  // u-on-a stands in t2 but works t1's call: it is t1's, not counted twice.
+  assert.deepEqual(Object.keys(narrowState(s, grids, { level: 'town', code: 't2' }, hourOf, gridAt).units), ['u-free-in-t2']);
+  // Without a lookup only the units on the area's calls.
+  assert.deepEqual(Object.keys(narrowState(s, grids, { level: 'town', code: 't1' }, hourOf).units), ['u-on-a']);
+});

@@ -35,10 +35,10 @@ function pick<V>(rec: Record<string, V>, keep: (k: string, v: V) => boolean): Re
 /**
  * The state narrowed to an area: its calls (and today's figures recounted from them: the
  * 24 h of calls held always cover today), cases, alerts, warnings (raised on the area or on
- * one of its grids), and the units on its calls. Figures the state holds only for the county
+ * one of its grids), and the units on its calls or, given a point → grid lookup, standing in it. Figures the state holds only for the county
  * (last week's, the 30-day resolution rate) are not narrowed: `lastWeekKnown` says so.
  */
-export function narrowState(s: WallState, grids: AreaGrids, area: WallArea, hourOf: (t: number) => number): WallState & { lastWeekKnown: boolean } {
+export function narrowState(s: WallState, grids: AreaGrids, area: WallArea, hourOf: (t: number) => number, gridAt?: (lon: number, lat: number) => string | null): WallState & { lastWeekKnown: boolean } {
   if (area.level === 'county') return { ...s, lastWeekKnown: true };
   const g = gridsOf(grids, area)!;
   const incidents = s.incidents.filter((c) => callIn(c, area, g));
@@ -54,13 +54,16 @@ export function narrowState(s: WallState, grids: AreaGrids, area: WallArea, hour
     f.byCategoryToday[c.category] = (f.byCategoryToday[c.category] ?? 0) + 1;
   }
   const ids = new Set(incidents.map((c) => c.id));
+  const held = new Set(s.incidents.map((c) => c.id));
   return {
     ...s, figures: f, incidents, lastWeekKnown: false,
     gridCalls: pick(s.gridCalls, (k) => g.has(k)),
     cases: pick(s.cases, (_, c) => g.has(c.gridId)),
     alerts: s.alerts.filter((a) => a.gridId !== null && g.has(a.gridId)),
     warnings: pick(s.warnings, (_, w) => w.regionCode === area.code || g.has(w.regionCode)),
-    units: pick(s.units, (_, u) => u.incidentId !== null && ids.has(u.incidentId)),
+    // A unit on a call the wall holds belongs to that call's area; any other unit (given gridAt) to
+    // the area it stands in — otherwise 可调警力 of a town would always read 0, free units being on no call.
+    units: pick(s.units, (_, u) => (u.incidentId !== null && held.has(u.incidentId) ? ids.has(u.incidentId) : gridAt !== undefined && g.has(gridAt(u.lon, u.lat) ?? ''))),
   };
 }
 

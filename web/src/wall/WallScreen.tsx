@@ -28,6 +28,7 @@ import HourlyCalls from '../panels/HourlyCalls';
 import MapLegend from '../panels/MapLegend';
 import Rates from '../panels/Rates';
 import Warnings from '../panels/Warnings';
+import { buildGridIndex } from '@watchfloor/config/region/grid-index';
 import { areaBBox, areaName, useRegionData } from './region-data';
 import { useWallFit } from './screen-fit';
 import TitleBar from './TitleBar';
@@ -127,7 +128,8 @@ export default function WallScreen({ token, staleAfterMs, noDataAfterMs, tz, bas
   const s = replaying ? replay.state : feed.state;
   const [area, setArea] = useState<WallArea>(COUNTY);
   // What the panels show: the state narrowed to the selected area (the map keeps the county's, zoomed).
-  const shown = useMemo(() => (s && region ? narrowState(s, region.grids, area, (t) => zonedParts(new Date(t), tz).hour) : null), [s, region, area, tz]);
+  const gridIndex = useMemo(() => (region ? buildGridIndex(region.grids) : null), [region]);
+  const shown = useMemo(() => (s && region ? narrowState(s, region.grids, area, (t) => zonedParts(new Date(t), tz).hour, (lon, lat) => gridIndex?.locate(lon, lat)?.gridId ?? null) : null), [s, region, area, tz, gridIndex]);
   const areaCard = useMemo(() => (shown && region && area.level !== 'county' ? { area, name: areaName(region, area), f: areaFigures(shown, region.grids, area) } : null), [shown, region, area]);
   // The server answers but no feed has delivered anything for too long: say so too.
   const dataAge = s?.newestEventAt != null ? now - s.newestEventAt : null;
