@@ -168,3 +168,54 @@ test(`DATA_DIR's disk fills (${ownDisk ? 'own 256 MB tmpfs' : 'shared temp disk,
     await db.close();
   }
 });
+
+test('no threshold, the disk runs out for real (own tmpfs only): the failed write is a 503 disk_full too, and ingest resumes once space is freed', { skip: ownDisk ? false : 'needs a tmpfs of its own (root): without one the shared disk cannot be filled safely' }, async () => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const dir = path.join(base, 'data-enospc');
+  const s = await startServer({ DATA_DIR: dir, DATA_DIR_MIN_FREE_MB: '0', INGEST_TOKEN: TOKEN, WALL_TOKEN: WALL, ADMIN_TOKEN: ADMIN, SIMULATE: '0', INGEST_RATE_LIMIT: '1000000' });
+  server = s;
+  // Leave 2 MB: a few batches of long calls fill it.
+  const fd = fs.openSync(filler, 'w');
+  const chunk = Buffer.alloc(8 * MB, 1);
+  for (let left = freeBytes() - 2 * MB; left > 0; left -= chunk.length) fs.writeSync(fd, chunk, 0, Math.min(chunk.length, left));
+  fs.closeSync(fd);
+  const acked = new Set<string>();
+  const refused: Array<ReturnType<typeof call>[]> = [];
+  let first: Outcome | null = null;
+  for (let i = 0; i < 200 && refused.length === 0; i++) {
+    const batch = Array.from({ length: BATCH }, () => call({ summary: '报警人称路口两车相撞'.repeat(150) }));
+    const r = await post(s, batch);
+    if (r.status === 200) batch.forEach((c) => acked.add(c.id));
+    else { assert.equal(r.status, 503, JSON.stringify(r.body)); refused.push(batch); first = r; }
+  }
+  assert.ok(first, `no refusal after ${acked.size} calls with ${Math.round(freeBytes() / MB)} MB free`);
+  assert.equal(first.body.error?.code, 'disk_full');
+  assert.match(first.body.error!.message, /failed for want of space/);
+  assert.equal(first.retryAfter, '30');
+  const down = await health(s);
+  assert.ok(down.code === 503 && (down.body.failing ?? []).includes('disk'), JSON.stringify(down.body));
+  // Refused at once while it lasts, without trying the store again.
+  const again = await post(s, refused[0]!);
+  assert.equal(again.status, 503);
+
+  fs.rmSync(filler);
+  await waitFor('/api/health up again', () => health(s), (h) => h.code === 200 && h.body.disk?.full === false, 15_000, 200);
+  const r = await post(s, refused[0]!);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual([r.body.accepted, r.body.duplicates], [BATCH, 0], 'the refused batch was rolled back whole, and is stored now');
+  const fresh = Array.from({ length: BATCH }, () => call());
+  assert.equal((await post(s, fresh)).body.accepted, BATCH, 'new writes after');
+  await s.stop();
+  server = null;
+
+  const db = await openPglite(path.join(dir, 'pgdata'));
+  try {
+    const all = [...acked, ...refused[0]!.map((c) => c.id), ...fresh.map((c) => c.id)];
+    const q = await db.query<{ mine: number; total: number; distinct: number }>(
+      'SELECT count(*) FILTER (WHERE id = ANY($1))::int AS mine, count(*)::int AS total, count(DISTINCT id)::int AS distinct FROM calls', [all]);
+    assert.deepEqual(q.rows[0], { mine: all.length, total: all.length, distinct: all.length }, 'every acknowledged call once, nothing else');
+    console.log(`real ENOSPC: ${acked.size} calls stored before the disk ran out, the failing batch answered 503 disk_full (${first.body.error!.message.slice(0, 80)}…), stored once after space was freed; reopened cleanly`);
+  } finally {
+    await db.close();
+  }
+});
