@@ -25,6 +25,7 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('Port of the web server (API, live socket, wall).'),
   HOST: z.string().default('0.0.0.0').describe('Address to listen on; the default is every interface (said at start); `127.0.0.1` keeps it to this machine.'),
   DATA_DIR: z.string().default('./data').describe('The embedded store (`pgdata/`) and its keys; back it up (see Backup and restore).'),
+  DATA_DIR_MIN_FREE_MB: z.coerce.number().int().min(0).max(1_000_000).default(256).describe('Embedded store: with less free space than this (MB) on `DATA_DIR`\'s disk, ingest is refused (HTTP 503 with `Retry-After`; Kafka batches are retried) rather than PostgreSQL running out mid-write; `/api/health` names the disk. It resumes by itself once space is freed. 0 turns the threshold off (a write that fails for want of space is still refused, not lost).'),
   SIMULATE: flag.optional().describe('Run the county simulator in this process; default: yes when embedded (no Kafka), no when deployed.'),
   SIMULATE_SPEED: z.coerce.number().positive().default(1).describe('Speed-up of simulated time against wall time; 1 is a live county.'),
   SIMULATE_FIELD_SCALE: z.coerce.number().positive().max(10_000).default(1).describe('The simulated field units obey console dispatches (set off, travel at their kind\'s speed, on scene, available); their waits are divided by this. Their reports carry the real clock\'s time.'),

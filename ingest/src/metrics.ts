@@ -84,3 +84,23 @@ export function consumerLagGauge(read: () => Promise<{ topic: string; partition:
     },
   });
 }
+
+/** DATA_DIR's disk (embedded store), read when scraped. */
+export function dataDiskGauges(read: () => { freeBytes: number | null; minFreeBytes: number; full: boolean }): void {
+  const free = 'watchfloor_data_dir_free_bytes';
+  const refused = 'watchfloor_ingest_refused_disk_full';
+  registry.removeSingleMetric(free);
+  registry.removeSingleMetric(refused);
+  new Gauge({
+    name: free,
+    help: 'Free bytes on the disk of DATA_DIR (embedded store); ingest is refused below DATA_DIR_MIN_FREE_MB.',
+    registers: [registry],
+    collect() { const f = read().freeBytes; if (f !== null) this.set(f); },
+  });
+  new Gauge({
+    name: refused,
+    help: '1 while ingest is refused because the disk of DATA_DIR is (nearly) full, 0 otherwise.',
+    registers: [registry],
+    collect() { this.set(read().full ? 1 : 0); },
+  });
+}

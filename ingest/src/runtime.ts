@@ -26,12 +26,13 @@ import { consumerLag, kafkaSource } from './sources/kafka-source';
 import type { EventSource, Publisher } from './sources/source';
 import type { Db, Queryable } from './store/db';
 import { openPg } from './store/pg-db';
+import { watchDisk, type DiskState, type DiskWatch } from './store/disk-space';
 import { scheduleMaintenance } from './store/maintenance';
 import { openStore } from './store/open';
 import { lastEventTimes } from './store/queries/health';
 import { callerHashesExist } from './store/queries/privacy';
 import { lagByPartition } from './kafka/lag';
-import { consumerLagGauge, measured } from './metrics';
+import { consumerLagGauge, dataDiskGauges, measured } from './metrics';
 
 export interface Runtime {
   settings: Settings;
@@ -45,6 +46,8 @@ export interface Runtime {
   deltas: DeltaSink;
   bus: InProcessBus | null;
   kafka: Kafka | null;
+  /** DATA_DIR's disk, watched while the store is embedded (null with DATABASE_URL). */
+  disk: DiskWatch | null;
   /** The rules engine, once startRules() ran in a process that consumes events (null otherwise). */
   warnings: WarningService | null;
   /**
@@ -62,6 +65,8 @@ export interface Health {
   failing: string[];
   db: { ok: boolean; kind: Db['kind']; flavor: Db['flavor']; error?: string };
   bus: { ok: boolean; mode: 'embedded' | 'kafka'; lag: Record<string, number> | null; error?: string };
+  /** The embedded store's disk (null with DATABASE_URL): not ok while ingest is refused for want of space. */
+  disk: ({ ok: boolean } & DiskState) | null;
   lastEventAt: Record<Topic, string | null> | null;
   pipeline: ReturnType<Pipeline['stats']>;
   /** The rules engine's counters (null where rules do not run, or before they started). */
@@ -81,6 +86,8 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
   }
   const region = loadRegion(settings.REGION_DIR);
   const db = await openStore(settings);
+  const disk = settings.embeddedDb ? watchDisk({ dir: settings.DATA_DIR, minFreeMb: settings.DATA_DIR_MIN_FREE_MB, log }) : null;
+  if (disk) dataDiskGauges(disk.state);
   // Checked against the store's hashes before anything else starts: a lost key must stop the start.
   const phoneKey = await resolvePhoneKey(settings.PHONE_HASH_KEY, settings.DATA_DIR, { hashesExist: () => callerHashesExist(db) })
     .catch(async (err: Error) => { await db.close(); throw err; });
@@ -116,6 +123,7 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
     publishDeadLetters: async (letters) => { await publisher.send(DEAD_LETTER_TOPIC, letters.map((l) => ({ ...l, at: new Date().toISOString() }))); },
     log,
     maxEventSkewSeconds: settings.MAX_EVENT_SKEW_SECONDS,
+    ...(disk ? { disk } : {}),
   });
   pipeline.onStored((batch) => deltas.publish(toWallDelta(batch)));
   if (source) await source.start(measured((topic, msgs, src) => pipeline.process(topic, msgs, src)));
@@ -131,6 +139,7 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
       status: 'ok', failing,
       db: { ok: true, kind: db.kind, flavor: db.flavor },
       bus: { ok: true, mode: kafka ? 'kafka' : 'embedded', lag: null },
+      disk: null,
       lastEventAt: null,
       pipeline: pipeline.stats(),
       rules: rt.warnings?.stats() ?? null,
@@ -150,6 +159,11 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
       }
     } else if (bus) {
       h.bus.lag = { queued: bus.depth() };
+    }
+    if (disk) {
+      const d = disk.refresh();
+      h.disk = { ok: !d.full, ...d };
+      if (d.full) failing.push('disk');
     }
     if (failing.length) h.status = 'degraded';
     return h;
@@ -190,7 +204,7 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
     return service;
   }
   const rt: Runtime = {
-    settings, db, readDb: replica ?? db, region, pipeline, publisher, deltas, bus, kafka, health,
+    settings, db, readDb: replica ?? db, region, pipeline, publisher, deltas, bus, kafka, disk, health,
     warnings: null,
     startRules() {
       rules ??= (opts.consume && settings.RULES ? startRulesHere() : Promise.resolve(null)).then((w) => {
@@ -201,6 +215,7 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
     },
     async stop() {
       stopMaintenance();
+      disk?.stop();
       await stopRulesFeed?.().catch(() => undefined);
       rt.warnings?.stop();
       await releaseRulesLock?.().catch(() => undefined);

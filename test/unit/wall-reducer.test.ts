@@ -83,3 +83,18 @@ test('prune drops calls older than 24 h and their grid counts', () => {
   assert.deepEqual(p.gridCalls, { g2: 1 });
   assert.equal(prune(p, T0 + 2 * 3_600_000), p, 'nothing to drop: same object');
 });
+
+test('a call stamped ahead of the server clock is listed at once but counted only when its time has come, as the database figures count', () => {
+  let s = apply(empty(), { seq: 1, at: T0, type: 'calls', items: [c('now', 0), c('fast', 5)] }, TZ);
+  assert.deepEqual(s.incidents.map((x) => x.id), ['fast', 'now'], 'listed by its own time');
+  assert.equal(s.figures.callsToday, 1, 'the fast clock\'s call is not counted yet');
+  assert.equal(s.gridCalls.g1, 2, 'held calls per grid count the list, as the snapshot does');
+  assert.equal(s.figures.callsByHourToday[10], 1);
+  assert.deepEqual(s.figures.byCategoryToday, { traffic: 1 });
+  // A refresh from the database as of T0 says 1 too: the count does not step back.
+  s = apply(s, { seq: 2, at: T0 + 1000, type: 'figures', figures: { ...s.figures, callsToday: 1 } }, TZ);
+  assert.equal(s.figures.callsToday, 1);
+  // Once the server clock is past it, a late-delivered call stamped before then counts at once.
+  s = apply(s, { seq: 3, at: T0 + 6 * 60_000, type: 'calls', items: [c('slow', 4)] }, TZ);
+  assert.equal(s.figures.callsToday, 2);
+});

@@ -59,7 +59,7 @@ function idSet(list: readonly WallCall[]): Set<string> {
   return s;
 }
 
-function applyCalls(s: WallState, items: WallCall[], tz: string): WallState {
+function applyCalls(s: WallState, items: WallCall[], tz: string, now: number): WallState {
   const known = idSet(s.incidents);
   const fresh = items.filter((c) => !known.has(c.id) && c.t >= s.at - INCIDENT_WINDOW_MS).sort((a, b) => b.t - a.t);
   if (fresh.length === 0) return s;
@@ -70,7 +70,13 @@ function applyCalls(s: WallState, items: WallCall[], tz: string): WallState {
   const gridCalls = { ...s.gridCalls };
   const f = { ...s.figures, callsByHourToday: s.figures.callsByHourToday.slice(), byCategoryToday: { ...s.figures.byCategoryToday } };
   for (const c of fresh) {
+    // Held calls per grid, as the snapshot counts its list.
     if (c.gridId) gridCalls[c.gridId] = (gridCalls[c.gridId] ?? 0) + 1;
+    // A call stamped ahead of the server clock (a producer's clock running fast) is listed but
+    // not yet in today's figures: the database's figures count events up to now, so counting it
+    // here would make the next 30 s refresh take the count back down. It counts once its time
+    // has come, at the first refresh after.
+    if (c.t > now) continue;
     if (c.t >= f.dayStart && c.t < f.dayStart + 86_400_000) {
       f.callsToday++;
       const h = zonedParts(new Date(c.t), tz).hour;
@@ -92,7 +98,7 @@ export function apply(s: WallState, d: WallDelta, tz: string): WallState {
   switch (d.type) {
     case 'calls':
       d.items.forEach((c) => seen(c.t));
-      next = applyCalls(s, d.items, tz);
+      next = applyCalls(s, d.items, tz, Math.max(s.at, d.at));
       break;
     case 'dispatches': {
       const now = Math.max(s.at, d.at);

@@ -7,6 +7,7 @@
  */
 import { DEAD_LETTER_TOPIC, type AnyEvent, type RejectionCode, type Topic } from '@watchfloor/config/contracts';
 import type { Db } from '../store/db';
+import { DiskFullError, isNoSpaceError, type DiskWatch } from '../store/disk-space';
 import { checkUnitReports } from '../store/unit-reports';
 import { writeDeadLetters, writeEvents, type DeadLetter } from '../store/write-events';
 import { decode, rawText } from './decode';
@@ -28,6 +29,8 @@ export interface PipelineOptions {
   now?: () => number;
   /** How far an event time may lead the server clock (settings MAX_EVENT_SKEW_SECONDS). */
   maxEventSkewSeconds?: number;
+  /** The embedded store's disk: while it is (nearly) full a batch is refused whole (DiskFullError), not half written. */
+  disk?: DiskWatch;
 }
 
 /** A rejection, with the message's place in the batch (`at`) beside the index the sender knows it by. */
@@ -94,6 +97,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     let letters: DeadLetter[] = rejected.map(letterOf);
 
     const t1 = performance.now();
+    opts.disk?.refuseIfFull();
     const stored = await opts.db.transaction(async (tx) => {
       let toWrite = records;
       let refusedLetters: DeadLetter[] = [];
@@ -115,6 +119,11 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       await writeDeadLetters(tx, [...letters, ...refusedLetters]);
       // Only once committed do the refusals count (a retried transaction judges afresh).
       return { added, toWrite, refusedRows, refusedLetters };
+    }).catch((err: unknown) => {
+      // Rolled back, so nothing of the batch is stored: the sender is told to come back later.
+      if (!opts.disk || !isNoSpaceError(err)) throw err;
+      opts.disk.noteNoSpace();
+      throw new DiskFullError(opts.disk.state());
     });
     const fresh = stored.added;
     if (stored.refusedRows.length) {

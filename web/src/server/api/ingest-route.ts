@@ -14,8 +14,12 @@ import type { BatchOutcome, RawMessage } from '@watchfloor/ingest/records';
 import { splitBodyBytes } from '@watchfloor/ingest/sources/http-body';
 import type { Runtime } from '@watchfloor/ingest/runtime';
 import { bearerToken, tokenIn } from '@watchfloor/ingest/http/tokens';
+import { DiskFullError } from '@watchfloor/ingest/store/disk-space';
 import { ready, type ApiContext } from './context';
-import { HttpError, requireRole } from './http';
+import { HttpError, requireRole, sendError } from './http';
+
+/** Seconds a sender refused for a full disk waits before sending again: space is freed by a person, not in a moment. */
+export const DISK_FULL_RETRY_AFTER_SECONDS = 30;
 
 /**
  * Messages handed to the pipeline at a time: a 10 MB batch is taken in slices, with the event
@@ -81,7 +85,15 @@ export function ingestRoute(app: FastifyInstance, ctx: ApiContext): void {
   }, async (req, reply) => {
     const rt = ready(ctx);
     process ??= measured((t, m, src) => rt.pipeline.process(t, m, src));
-    const messages = await splitBodyBytes(req.body ?? Buffer.alloc(0), yieldToLoop, INGEST_CHUNK);
-    return reply.header('cache-control', 'no-store').send(await ingestInChunks(rt, process, req.params.topic, messages));
+    try {
+      // Refused before the body is split: a full disk must not cost the parse of 10 MB.
+      rt.disk?.refuseIfFull();
+      const messages = await splitBodyBytes(req.body ?? Buffer.alloc(0), yieldToLoop, INGEST_CHUNK);
+      return reply.header('cache-control', 'no-store').send(await ingestInChunks(rt, process, req.params.topic, messages));
+    } catch (err) {
+      // Slices committed before the disk filled stay stored; sent again they count as duplicates.
+      if (!(err instanceof DiskFullError)) throw err;
+      return sendError(reply.header('retry-after', String(DISK_FULL_RETRY_AFTER_SECONDS)), 503, err.message, 'disk_full');
+    }
   });
 }
