@@ -45,15 +45,14 @@ async function overdueDisputes(db: Queryable, q: BriefingQuery): Promise<Map<str
   const { rows } = await db.query<{ case_id: string; changed_at: Date; status: CaseStatusCode; level: CaseLevel; risk: Risk; grid_id: string; town_code: string | null }>(
     // A case closed now whose last change came before `to` was closed at `to` too: only cases open
     // now or changed since can have been open then, and those few are read change by change.
-    `WITH maybe AS (
+    `WITH maybe AS MATERIALIZED (
        SELECT case_id, town_code FROM cases WHERE opened_at < $1 AND (NOT (status = ANY($2::text[])) OR changed_at >= $1)
        AND kind = ANY($3::text[]) AND ($4::text IS NULL OR town_code = $4))
      SELECT m.case_id, e.changed_at, e.status, e.level, e.risk, e.grid_id, coalesce(e.town_code, m.town_code) AS town_code
-     FROM maybe m CROSS JOIN LATERAL (
-       SELECT changed_at, status, level, risk, grid_id, town_code FROM case_events e WHERE e.case_id = m.case_id AND e.changed_at < $1
-       -- OFFSET 0 keeps this a per-case index probe (case_events_case): flattened into a join it
-       -- became a scan of every change ever stored.
-       OFFSET 0) e`,
+     FROM case_events e JOIN maybe m USING (case_id)
+     -- The candidates as one array: a single index scan (case_events_case) for all of them,
+     -- where a probe per case paid the scan's start-up once per candidate.
+     WHERE e.case_id = ANY (ARRAY(SELECT case_id FROM maybe)) AND e.changed_at < $1`,
     [to, CLOSED_CASE_STATUS_LIST, DISPUTE, q.townCode],
   );
   const byCase = new Map<string, { town: string; changes: CaseChange[] }>();
