@@ -14,9 +14,10 @@ import type { Region } from '@watchfloor/config/region';
 import { compareCaseChanges, deriveCase, type CaseChange } from '../../rules/caseTracker';
 import { addWorkingDays, type WorkCalendar } from '../../rules/workCalendar';
 import type { Queryable } from '../db';
+import { dayCounts } from './day-counts';
 import { resolution } from './resolution';
 import { responseTimes, responseTimesBy, type ResponseTimeFigures } from './response-times';
-import { summary, totals, CALLS_IN, type Range } from './summary';
+import { summary, totals, type Range } from './summary';
 import { offlineCameras } from './wall';
 
 export interface BriefingQuery {
@@ -102,18 +103,23 @@ async function bulletin(db: Queryable, q: BriefingQuery): Promise<{ periods: { f
     return { from: new Date(q.from.getTime() - back), to: new Date(q.to.getTime() - back) };
   });
   const callKeys = BULLETIN_KEYS.filter((k) => !k.startsWith('dispute.') && k !== 'petition');
-  // The periods are contiguous and of one length: one range scan over all eight, each row's
-  // period by arithmetic (a scan per period would read the index eight times).
-  const { rows } = await db.query<{ i: number; key: string; n: number }>(
-    `SELECT floor(extract(epoch FROM received_at - $1::timestamptz) / $5)::int AS i, category AS key, count(*)::int AS n
-     FROM calls WHERE ${CALLS_IN} AND category = ANY($4::text[]) GROUP BY 1, 2
-     UNION ALL
-     SELECT floor(extract(epoch FROM opened_at - $1::timestamptz) / $5)::int, CASE WHEN kind = 'petition' THEN 'petition' ELSE 'dispute.' || category END, count(*)::int
-     FROM cases WHERE opened_at >= $1 AND opened_at < $2 AND ($3::text IS NULL OR town_code = $3) AND kind IN ('petition', 'dispute') GROUP BY 1, 2`,
-    [periods[0]!.from.toISOString(), q.to.toISOString(), q.townCode, callKeys, len / 1000],
-  );
+  const [calls, cases] = await Promise.all([
+    dayCounts(db, ['callsByCategory'], periods, { townCode: q.townCode, keys: callKeys }),
+    // The periods are contiguous and of one length: one range scan over all eight, each row's
+    // period by arithmetic (a scan per period would read the index eight times).
+    db.query<{ i: number; key: string; n: number }>(
+      `SELECT floor(extract(epoch FROM opened_at - $1::timestamptz) / $4)::int AS i, CASE WHEN kind = 'petition' THEN 'petition' ELSE 'dispute.' || category END AS key, count(*)::int AS n
+       FROM cases WHERE opened_at >= $1 AND opened_at < $2 AND ($3::text IS NULL OR town_code = $3) AND kind IN ('petition', 'dispute') GROUP BY 1, 2`,
+      [periods[0]!.from.toISOString(), q.to.toISOString(), q.townCode, len / 1000],
+    ),
+  ]);
   const series: Record<string, number[]> = Object.fromEntries(BULLETIN_KEYS.map((k) => [k, Array(BULLETIN_PERIODS).fill(0)]));
-  for (const r of rows) if (series[r.key] && r.i >= 0 && r.i < BULLETIN_PERIODS) series[r.key]![r.i] = r.n;
+  const add = (i: number, key: string | null, n: number) => {
+    const s = key === null ? undefined : series[key];
+    if (s && i >= 0 && i < BULLETIN_PERIODS) s[i] = (s[i] ?? 0) + n;
+  };
+  for (const c of calls) add(c.span, c.key, c.n);
+  for (const r of cases.rows) add(r.i, r.key, r.n);
   return { periods, series };
 }
 

@@ -12,6 +12,7 @@ import {
   type WallAlert, type WallCall, type WallCase, type WallFigures, type WallUnit,
 } from '@watchfloor/config/wall';
 import type { Queryable } from '../db';
+import { dayCounts } from './day-counts';
 import { resolution } from './resolution';
 
 const DAY = 86_400_000;
@@ -50,12 +51,14 @@ export async function wallFigures(db: Queryable, now: Date, tz: string, camerasT
       f.callsSameTimeLastWeek += r.early;
     }
   }
-  const { rows: grids } = await db.query<{ k: string; grid_id: string; n: number }>(
-    `SELECT 'c' AS k, grid_id, count(*)::int AS n FROM calls WHERE received_at >= $1 AND received_at <= $4 AND grid_id IS NOT NULL GROUP BY grid_id
-     UNION ALL SELECT 'a', grid_id, count(*)::int FROM alerts WHERE occurred_at >= $2 AND occurred_at <= $4 AND grid_id IS NOT NULL AND type <> $3 GROUP BY grid_id`,
-    [iso(now.getTime() - 7 * DAY), iso(now.getTime() - DAY), CAMERA_OFFLINE_ALERT, iso(now.getTime())],
+  // Seven days: six whole local days from the day rollups, the two partial ones from the stream.
+  const calls7d = await dayCounts(db, ['callsByGrid'], [{ from: new Date(now.getTime() - 7 * DAY), to: now }], { endInclusive: true });
+  const { rows: alerts24h } = await db.query<{ grid_id: string; n: number }>(
+    `SELECT grid_id, count(*)::int AS n FROM alerts WHERE occurred_at >= $1 AND occurred_at <= $3 AND grid_id IS NOT NULL AND type <> $2 GROUP BY grid_id`,
+    [iso(now.getTime() - DAY), CAMERA_OFFLINE_ALERT, iso(now.getTime())],
   );
-  for (const g of grids) (g.k === 'c' ? f.gridCalls7d : f.gridAlerts24h)[g.grid_id] = g.n;
+  for (const c of calls7d) if (c.key !== null) f.gridCalls7d[c.key] = (f.gridCalls7d[c.key] ?? 0) + c.n;
+  for (const g of alerts24h) f.gridAlerts24h[g.grid_id] = g.n;
   f.resolutionRate30d = (await resolution(db, { from: new Date(now.getTime() - WALL_RESOLUTION_WINDOW_DAYS * DAY), to: now })).rate;
   return f;
 }
