@@ -207,12 +207,12 @@ if (process.env.BENCH_PROFILE) {
   const w = lastWeek(now, TZ);
   const { summary, totals } = await import('@watchfloor/ingest/store/queries/summary');
   const { resolution } = await import('@watchfloor/ingest/store/queries/resolution');
-  const { responseTimes, responseTimesBy } = await import('@watchfloor/ingest/store/queries/response-times');
+  const { responseTimes, responseTimeBreakdown } = await import('@watchfloor/ingest/store/queries/response-times');
   const { offlineCameras } = await import('@watchfloor/ingest/store/queries/wall');
   const r = { from: w.from, to: w.to, townCode: null };
   for (const [name, fn] of Object.entries({
     summary: () => summary(db, r), totals: () => totals(db, r), resolution: () => resolution(db, r), disputes: () => resolution(db, r, { kinds: ['dispute'] }),
-    rt: () => responseTimes(db, r), rtTown: () => responseTimesBy(db, r, 'town'), rtKind: () => responseTimesBy(db, r, 'unit_kind', new Map(units.map((u) => [u.id, u.kind]))),
+    rt: () => responseTimes(db, r), rtBreakdown: () => responseTimeBreakdown(db, r, new Map(units.map((u) => [u.id, u.kind]))),
     offline: () => offlineCameras(db, w.to),
     ...Object.fromEntries(Object.entries(_parts).map(([k, f]) => [k, () => f(db, { ...r, region, calendar: makeWorkCalendar(loadRulesConfig().calendar, TZ), limitsWorkingDays: loadRulesConfig().case_deadline.limitsWorkingDays })])),
     whole: () => briefing(db, { ...r, region, calendar: makeWorkCalendar(loadRulesConfig().calendar, TZ), limitsWorkingDays: loadRulesConfig().case_deadline.limitsWorkingDays }),

@@ -16,7 +16,7 @@ import { addWorkingDays, type WorkCalendar } from '../../rules/workCalendar';
 import type { Queryable } from '../db';
 import { dayCounts } from './day-counts';
 import { resolution } from './resolution';
-import { responseTimes, responseTimesBy, type ResponseTimeFigures } from './response-times';
+import { responseTimeBreakdown, type ResponseTimeFigures } from './response-times';
 import { summary, totals, type Range } from './summary';
 import { offlineCameras } from './wall';
 
@@ -138,10 +138,10 @@ export async function briefing(db: Queryable, q: BriefingQuery): Promise<Briefin
   const towns = q.region.towns.features.map((f) => f.properties).filter((t) => q.townCode === null || t.code === q.townCode);
   const unitKinds = new Map(q.region.units.map((u) => [u.id, u.kind] as const));
 
-  const [sum, prevTotals, prevCases, hasLastYear, disputes, overdue, rt, rtTown, rtKind, warnings, offline, trend] = await Promise.all([
+  const [sum, prevTotals, prevCases, hasLastYear, disputes, overdue, rt, warnings, offline, trend] = await Promise.all([
     summary(db, range), totals(db, prev), resolution(db, prev), holdsDataBefore(db, ly.to),
     resolution(db, range, { kinds: DISPUTE }), overdueDisputes(db, q),
-    responseTimes(db, range), responseTimesBy(db, range, 'town'), responseTimesBy(db, range, 'unit_kind', unitKinds),
+    responseTimeBreakdown(db, range, unitKinds),
     warningsByRule(db, q), offlineCameras(db, q.to), bulletin(db, q),
   ]);
   const [lyTotals, lyCases] = hasLastYear ? await Promise.all([totals(db, ly), resolution(db, ly)]) : [null, null];
@@ -177,9 +177,9 @@ export async function briefing(db: Queryable, q: BriefingQuery): Promise<Briefin
 
   const atLevel = Object.fromEntries(CASE_LEVELS.map((l) => [l, disputes.resolvedAtLevel[l] ?? 0])) as Record<CaseLevel, number>;
   const byTown: Briefing['dispatch']['byTown'] = {};
-  for (const [k, f] of Object.entries(rtTown)) byTown[k || 'outside'] = pair(f);
+  for (const [k, f] of Object.entries(rt.byTown)) byTown[k || 'outside'] = pair(f);
   const byUnitKind: Briefing['dispatch']['byUnitKind'] = {};
-  for (const [k, f] of Object.entries(rtKind)) if (k) byUnitKind[k] = pair(f);
+  for (const [k, f] of Object.entries(rt.byUnitKind)) if (k) byUnitKind[k] = pair(f);
   const bulletinPer10k: Record<string, number> = {};
   for (const k of BULLETIN_KEYS) bulletinPer10k[k] = per10k(trend.series[k]![BULLETIN_PERIODS - 1]!, population);
 
@@ -206,7 +206,7 @@ export async function briefing(db: Queryable, q: BriefingQuery): Promise<Briefin
       identified: disputes.identified, resolved: disputes.resolved, resolutionRate: disputes.rate, resolvedAtLevel: atLevel,
       overdue: [...overdue.values()].reduce((a, b) => a + b, 0), byTown: disputesByTown,
     },
-    dispatch: { ...pair(rt), byTown, byUnitKind },
+    dispatch: { ...pair(rt.all), byTown, byUnitKind },
     warnings: { byRule: warnings },
     cameras: { onlineRate: { county: all > 0 ? (all - off) / all : null, byTown: onlineByTown }, alertsByType: sum.alerts.byType },
     bulletin: {
