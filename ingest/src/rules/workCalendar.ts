@@ -41,7 +41,26 @@ function expandHolidays(cfg: CalendarConfig): Set<string> {
   return out;
 }
 
+/** Calendars by zone and configuration: a calendar is a pure function of the two, and its day cache is what makes it fast. */
+const calendars = new Map<string, WorkCalendar>();
+const MAX_CALENDARS = 16;
+
+/**
+ * The calendar of `cfg` in zone `tz`. Each briefing request makes one (the rules' folder may have
+ * changed): the same configuration gets the same calendar back, days already looked up, where a
+ * new one spent half a second of the briefing in Intl finding the days of a year's open cases.
+ */
 export function makeWorkCalendar(cfg: CalendarConfig, tz: string): WorkCalendar {
+  const key = `${tz}\u0000${JSON.stringify(cfg)}`;
+  let cal = calendars.get(key);
+  if (!cal) {
+    if (calendars.size >= MAX_CALENDARS) calendars.clear();
+    calendars.set(key, (cal = buildWorkCalendar(cfg, tz)));
+  }
+  return cal;
+}
+
+function buildWorkCalendar(cfg: CalendarConfig, tz: string): WorkCalendar {
   const holidays = expandHolidays(cfg);
   const makeup = new Set(cfg.makeupWorkdays.map((m) => m.date));
   // Days are looked up constantly (every case clock); Intl is slow, so days are cached by start

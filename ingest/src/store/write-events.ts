@@ -47,6 +47,18 @@ function unitStepsSet(p: number): string {
   ].join(', ');
 }
 
+/*
+ * The day rollups (migration 013) move in the statement that stores the events, counted from
+ * the rows the insert returned (`stored`): a duplicate is never returned, so never counted, and
+ * no reader can see an event without its count. Keys are upserted in sorted order, so two
+ * writers touching the same days lock the rows in one order and cannot deadlock.
+ */
+function rollupUpsert(table: string, time: string, keyColumn: string, keyValue: string): string {
+  return `INSERT INTO ${table} AS r (day, town_code, ${keyColumn}, n)
+    SELECT local_day(${time}), coalesce(town_code, ''), ${keyValue}, count(*)::int FROM stored GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (day, town_code, ${keyColumn}) DO UPDATE SET n = r.n + excluded.n`;
+}
+
 async function writeCalls(tx: Queryable, recs: CallRecord[]): Promise<Set<string>> {
   // incidents (PK call_id) is the call's identity guard: only ids new to it are stored as calls.
   const { rows } = await tx.query<{ call_id: string }>(
@@ -63,10 +75,13 @@ async function writeCalls(tx: Queryable, recs: CallRecord[]): Promise<Set<string
   const added = recs.filter((r) => fresh.has(recordKey(r)));
   if (added.length) {
     await tx.query(
-      `INSERT INTO calls (id, received_at, category, priority, summary, lon, lat, address, grid_id, village_code, town_code, caller_hash, caller_masked, source)
-       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::smallint[], $5::text[], $6::float8[], $7::float8[],
-                            $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
-       ON CONFLICT DO NOTHING`,
+      `WITH stored AS (
+         INSERT INTO calls (id, received_at, category, priority, summary, lon, lat, address, grid_id, village_code, town_code, caller_hash, caller_masked, source)
+         SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::smallint[], $5::text[], $6::float8[], $7::float8[],
+                              $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+         ON CONFLICT DO NOTHING RETURNING received_at, category, grid_id, town_code),
+       by_category AS (${rollupUpsert('calls_by_day', 'received_at', 'category', 'category')})
+       ${rollupUpsert('calls_by_day_grid', 'received_at', 'grid_id', "coalesce(grid_id, '')")}`,
       [
         col(added, (r) => r.event.id), col(added, (r) => r.event.receivedAt), col(added, (r) => r.event.category),
         col(added, (r) => r.event.priority), col(added, (r) => r.event.summary), col(added, (r) => r.event.location.lon),
@@ -106,10 +121,12 @@ async function writeAlerts(tx: Queryable, recs: AlertRecord[]): Promise<Set<stri
   const added = recs.filter((r) => fresh.has(recordKey(r)));
   if (added.length) {
     await tx.query(
-      `INSERT INTO alerts (id, camera_id, occurred_at, type, confidence, snapshot_url, lon, lat, grid_id, village_code, town_code)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::real[], $6::text[], $7::float8[], $8::float8[],
-                            $9::text[], $10::text[], $11::text[])
-       ON CONFLICT DO NOTHING`,
+      `WITH stored AS (
+         INSERT INTO alerts (id, camera_id, occurred_at, type, confidence, snapshot_url, lon, lat, grid_id, village_code, town_code)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::real[], $6::text[], $7::float8[], $8::float8[],
+                              $9::text[], $10::text[], $11::text[])
+         ON CONFLICT DO NOTHING RETURNING occurred_at, type, town_code)
+       ${rollupUpsert('alerts_by_day', 'occurred_at', 'type', 'type')}`,
       [
         col(added, (r) => r.event.id), col(added, (r) => r.event.cameraId), col(added, (r) => r.event.occurredAt),
         col(added, (r) => r.event.type), col(added, (r) => r.event.confidence), col(added, (r) => r.event.snapshotUrl ?? null),

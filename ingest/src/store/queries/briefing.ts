@@ -14,9 +14,10 @@ import type { Region } from '@watchfloor/config/region';
 import { compareCaseChanges, deriveCase, type CaseChange } from '../../rules/caseTracker';
 import { addWorkingDays, type WorkCalendar } from '../../rules/workCalendar';
 import type { Queryable } from '../db';
+import { dayCounts } from './day-counts';
 import { resolution } from './resolution';
-import { responseTimes, responseTimesBy, type ResponseTimeFigures } from './response-times';
-import { summary, totals, CALLS_IN, type Range } from './summary';
+import { responseTimeBreakdown, type ResponseTimeFigures } from './response-times';
+import { summary, totals, type Range } from './summary';
 import { offlineCameras } from './wall';
 
 export interface BriefingQuery {
@@ -45,15 +46,14 @@ async function overdueDisputes(db: Queryable, q: BriefingQuery): Promise<Map<str
   const { rows } = await db.query<{ case_id: string; changed_at: Date; status: CaseStatusCode; level: CaseLevel; risk: Risk; grid_id: string; town_code: string | null }>(
     // A case closed now whose last change came before `to` was closed at `to` too: only cases open
     // now or changed since can have been open then, and those few are read change by change.
-    `WITH maybe AS (
+    `WITH maybe AS MATERIALIZED (
        SELECT case_id, town_code FROM cases WHERE opened_at < $1 AND (NOT (status = ANY($2::text[])) OR changed_at >= $1)
        AND kind = ANY($3::text[]) AND ($4::text IS NULL OR town_code = $4))
      SELECT m.case_id, e.changed_at, e.status, e.level, e.risk, e.grid_id, coalesce(e.town_code, m.town_code) AS town_code
-     FROM maybe m CROSS JOIN LATERAL (
-       SELECT changed_at, status, level, risk, grid_id, town_code FROM case_events e WHERE e.case_id = m.case_id AND e.changed_at < $1
-       -- OFFSET 0 keeps this a per-case index probe (case_events_case): flattened into a join it
-       -- became a scan of every change ever stored.
-       OFFSET 0) e`,
+     FROM case_events e JOIN maybe m USING (case_id)
+     -- The candidates as one array: a single index scan (case_events_case) for all of them,
+     -- where a probe per case paid the scan's start-up once per candidate.
+     WHERE e.case_id = ANY (ARRAY(SELECT case_id FROM maybe)) AND e.changed_at < $1`,
     [to, CLOSED_CASE_STATUS_LIST, DISPUTE, q.townCode],
   );
   const byCase = new Map<string, { town: string; changes: CaseChange[] }>();
@@ -103,18 +103,23 @@ async function bulletin(db: Queryable, q: BriefingQuery): Promise<{ periods: { f
     return { from: new Date(q.from.getTime() - back), to: new Date(q.to.getTime() - back) };
   });
   const callKeys = BULLETIN_KEYS.filter((k) => !k.startsWith('dispute.') && k !== 'petition');
-  // The periods are contiguous and of one length: one range scan over all eight, each row's
-  // period by arithmetic (a scan per period would read the index eight times).
-  const { rows } = await db.query<{ i: number; key: string; n: number }>(
-    `SELECT floor(extract(epoch FROM received_at - $1::timestamptz) / $5)::int AS i, category AS key, count(*)::int AS n
-     FROM calls WHERE ${CALLS_IN} AND category = ANY($4::text[]) GROUP BY 1, 2
-     UNION ALL
-     SELECT floor(extract(epoch FROM opened_at - $1::timestamptz) / $5)::int, CASE WHEN kind = 'petition' THEN 'petition' ELSE 'dispute.' || category END, count(*)::int
-     FROM cases WHERE opened_at >= $1 AND opened_at < $2 AND ($3::text IS NULL OR town_code = $3) AND kind IN ('petition', 'dispute') GROUP BY 1, 2`,
-    [periods[0]!.from.toISOString(), q.to.toISOString(), q.townCode, callKeys, len / 1000],
-  );
+  const [calls, cases] = await Promise.all([
+    dayCounts(db, ['callsByCategory'], periods, { townCode: q.townCode, keys: callKeys }),
+    // The periods are contiguous and of one length: one range scan over all eight, each row's
+    // period by arithmetic (a scan per period would read the index eight times).
+    db.query<{ i: number; key: string; n: number }>(
+      `SELECT floor(extract(epoch FROM opened_at - $1::timestamptz) / $4)::int AS i, CASE WHEN kind = 'petition' THEN 'petition' ELSE 'dispute.' || category END AS key, count(*)::int AS n
+       FROM cases WHERE opened_at >= $1 AND opened_at < $2 AND ($3::text IS NULL OR town_code = $3) AND kind IN ('petition', 'dispute') GROUP BY 1, 2`,
+      [periods[0]!.from.toISOString(), q.to.toISOString(), q.townCode, len / 1000],
+    ),
+  ]);
   const series: Record<string, number[]> = Object.fromEntries(BULLETIN_KEYS.map((k) => [k, Array(BULLETIN_PERIODS).fill(0)]));
-  for (const r of rows) if (series[r.key] && r.i >= 0 && r.i < BULLETIN_PERIODS) series[r.key]![r.i] = r.n;
+  const add = (i: number, key: string | null, n: number) => {
+    const s = key === null ? undefined : series[key];
+    if (s && i >= 0 && i < BULLETIN_PERIODS) s[i] = (s[i] ?? 0) + n;
+  };
+  for (const c of calls) add(c.span, c.key, c.n);
+  for (const r of cases.rows) add(r.i, r.key, r.n);
   return { periods, series };
 }
 
@@ -133,10 +138,10 @@ export async function briefing(db: Queryable, q: BriefingQuery): Promise<Briefin
   const towns = q.region.towns.features.map((f) => f.properties).filter((t) => q.townCode === null || t.code === q.townCode);
   const unitKinds = new Map(q.region.units.map((u) => [u.id, u.kind] as const));
 
-  const [sum, prevTotals, prevCases, hasLastYear, disputes, overdue, rt, rtTown, rtKind, warnings, offline, trend] = await Promise.all([
+  const [sum, prevTotals, prevCases, hasLastYear, disputes, overdue, rt, warnings, offline, trend] = await Promise.all([
     summary(db, range), totals(db, prev), resolution(db, prev), holdsDataBefore(db, ly.to),
     resolution(db, range, { kinds: DISPUTE }), overdueDisputes(db, q),
-    responseTimes(db, range), responseTimesBy(db, range, 'town'), responseTimesBy(db, range, 'unit_kind', unitKinds),
+    responseTimeBreakdown(db, range, unitKinds),
     warningsByRule(db, q), offlineCameras(db, q.to), bulletin(db, q),
   ]);
   const [lyTotals, lyCases] = hasLastYear ? await Promise.all([totals(db, ly), resolution(db, ly)]) : [null, null];
@@ -172,9 +177,9 @@ export async function briefing(db: Queryable, q: BriefingQuery): Promise<Briefin
 
   const atLevel = Object.fromEntries(CASE_LEVELS.map((l) => [l, disputes.resolvedAtLevel[l] ?? 0])) as Record<CaseLevel, number>;
   const byTown: Briefing['dispatch']['byTown'] = {};
-  for (const [k, f] of Object.entries(rtTown)) byTown[k || 'outside'] = pair(f);
+  for (const [k, f] of Object.entries(rt.byTown)) byTown[k || 'outside'] = pair(f);
   const byUnitKind: Briefing['dispatch']['byUnitKind'] = {};
-  for (const [k, f] of Object.entries(rtKind)) if (k) byUnitKind[k] = pair(f);
+  for (const [k, f] of Object.entries(rt.byUnitKind)) if (k) byUnitKind[k] = pair(f);
   const bulletinPer10k: Record<string, number> = {};
   for (const k of BULLETIN_KEYS) bulletinPer10k[k] = per10k(trend.series[k]![BULLETIN_PERIODS - 1]!, population);
 
@@ -201,7 +206,7 @@ export async function briefing(db: Queryable, q: BriefingQuery): Promise<Briefin
       identified: disputes.identified, resolved: disputes.resolved, resolutionRate: disputes.rate, resolvedAtLevel: atLevel,
       overdue: [...overdue.values()].reduce((a, b) => a + b, 0), byTown: disputesByTown,
     },
-    dispatch: { ...pair(rt), byTown, byUnitKind },
+    dispatch: { ...pair(rt.all), byTown, byUnitKind },
     warnings: { byRule: warnings },
     cameras: { onlineRate: { county: all > 0 ? (all - off) / all : null, byTown: onlineByTown }, alertsByType: sum.alerts.byType },
     bulletin: {

@@ -11,6 +11,7 @@
  * - cases.resolvedAtLevel: where those resolutions happened (小事不出村、大事不出镇).
  */
 import type { Queryable } from '../db';
+import { dayCounts, type DayCount, type DaySource } from './day-counts';
 import { resolution } from './resolution';
 
 /** A half-open range; `townCode` narrows every figure to one town (absent or null: the county). */
@@ -39,39 +40,31 @@ function fold(rows: CountRow[], dim: string, nullKey?: string): Record<string, n
   return out;
 }
 
-/** Which calls and alerts a range holds ($1 from, $2 to, $3 town or null): every count of them uses these. */
-export const CALLS_IN = 'received_at >= $1 AND received_at < $2 AND ($3::text IS NULL OR town_code = $3)';
-export const ALERTS_IN = 'occurred_at >= $1 AND occurred_at < $2 AND ($3::text IS NULL OR town_code = $3)';
-
 /** Just the totals of calls and alerts in a range (a previous period, last year's). */
 export async function totals(db: Queryable, range: Range): Promise<{ calls: number; alerts: number }> {
-  const { rows } = await db.query<{ calls: number; alerts: number }>(
-    `SELECT (SELECT count(*)::int FROM calls WHERE ${CALLS_IN}) AS calls, (SELECT count(*)::int FROM alerts WHERE ${ALERTS_IN}) AS alerts`,
-    [range.from.toISOString(), range.to.toISOString(), range.townCode ?? null],
-  );
-  return { calls: rows[0]?.calls ?? 0, alerts: rows[0]?.alerts ?? 0 };
+  const counts = await dayCounts(db, ['callsByCategory', 'alertsByType'], [range], { townCode: range.townCode ?? null });
+  const total = (source: DaySource) => counts.reduce((a, c) => a + (c.source === source ? c.n : 0), 0);
+  return { calls: total('callsByCategory'), alerts: total('alertsByType') };
 }
 
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
 
+/** Adds up counts by what `key` picks from each; a null pick is filed under `nullKey`, or left out without one. */
+function foldCounts(counts: readonly DayCount[], source: DaySource, key: (c: DayCount) => string | null, nullKey?: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of counts) {
+    if (c.source !== source) continue;
+    const k = key(c) ?? nullKey;
+    if (k === undefined) continue;
+    out[k] = (out[k] ?? 0) + c.n;
+  }
+  return out;
+}
+
 export async function summary(db: Queryable, range: Range): Promise<Summary> {
   const p = [range.from.toISOString(), range.to.toISOString(), range.townCode ?? null];
-  const calls = await db.query<CountRow>(
-    // One scan of the range for the three breakdowns (grouping sets) rather than one scan each.
-    // GROUPING() sets a bit per column not grouped on: 3 = by category, 5 = by town, 6 = by grid.
-    // Calls without a grid fall in the grid set under a null key, which fold() leaves out.
-    `SELECT CASE GROUPING(category, town_code, grid_id) WHEN 3 THEN 'category' WHEN 5 THEN 'town' ELSE 'grid' END AS dim,
-            CASE GROUPING(category, town_code, grid_id) WHEN 3 THEN category WHEN 5 THEN town_code ELSE grid_id END AS key, count(*)::int AS n
-     FROM calls WHERE ${CALLS_IN} GROUP BY GROUPING SETS ((category), (town_code), (grid_id))`,
-    p,
-  );
-  const alerts = await db.query<CountRow>(
-    // As above: 1 = by type, 2 = by town.
-    `SELECT CASE GROUPING(type, town_code) WHEN 1 THEN 'type' ELSE 'town' END AS dim,
-            CASE GROUPING(type, town_code) WHEN 1 THEN type ELSE town_code END AS key, count(*)::int AS n
-     FROM alerts WHERE ${ALERTS_IN} GROUP BY GROUPING SETS ((type), (town_code))`,
-    p,
-  );
+  // Calls and alerts from the day rollups (whole local days) and the streams (the edges).
+  const counts = await dayCounts(db, ['callsByCategory', 'callsByGrid', 'alertsByType'], [range], { townCode: range.townCode ?? null });
   const caseState = await db.query<CountRow>(
     `WITH touched AS (SELECT DISTINCT case_id FROM case_events WHERE changed_at >= $1 AND changed_at < $2 AND ($3::text IS NULL OR town_code = $3)),
      -- Each case's last change before the end, one index probe per case (case_events_case): a
@@ -87,12 +80,15 @@ export async function summary(db: Queryable, range: Range): Promise<Summary> {
   );
   const r = await resolution(db, range);
 
-  const byCategory = fold(calls.rows, 'category');
-  const byType = fold(alerts.rows, 'type');
+  const byCategory = foldCounts(counts, 'callsByCategory', (c) => c.key);
+  const byType = foldCounts(counts, 'alertsByType', (c) => c.key);
   return {
     range: { from: range.from.toISOString(), to: range.to.toISOString() },
-    calls: { total: sum(byCategory), byCategory, byTown: fold(calls.rows, 'town', 'outside'), byGrid: fold(calls.rows, 'grid') },
-    alerts: { total: sum(byType), byType, byTown: fold(alerts.rows, 'town', 'outside') },
+    calls: {
+      total: sum(byCategory), byCategory, byTown: foldCounts(counts, 'callsByCategory', (c) => c.town, 'outside'),
+      byGrid: foldCounts(counts, 'callsByGrid', (c) => c.key),
+    },
+    alerts: { total: sum(byType), byType, byTown: foldCounts(counts, 'alertsByType', (c) => c.town, 'outside') },
     cases: {
       byStatus: fold(caseState.rows, 'status'), byLevel: fold(caseState.rows, 'level'), byRisk: fold(caseState.rows, 'risk'),
       identified: r.identified, resolved: r.resolved, resolutionRate: r.rate, resolvedAtLevel: r.resolvedAtLevel,

@@ -12,6 +12,7 @@ import {
   type WallAlert, type WallCall, type WallCase, type WallFigures, type WallUnit,
 } from '@watchfloor/config/wall';
 import type { Queryable } from '../db';
+import { dayCounts } from './day-counts';
 import { resolution } from './resolution';
 
 const DAY = 86_400_000;
@@ -50,12 +51,14 @@ export async function wallFigures(db: Queryable, now: Date, tz: string, camerasT
       f.callsSameTimeLastWeek += r.early;
     }
   }
-  const { rows: grids } = await db.query<{ k: string; grid_id: string; n: number }>(
-    `SELECT 'c' AS k, grid_id, count(*)::int AS n FROM calls WHERE received_at >= $1 AND received_at <= $4 AND grid_id IS NOT NULL GROUP BY grid_id
-     UNION ALL SELECT 'a', grid_id, count(*)::int FROM alerts WHERE occurred_at >= $2 AND occurred_at <= $4 AND grid_id IS NOT NULL AND type <> $3 GROUP BY grid_id`,
-    [iso(now.getTime() - 7 * DAY), iso(now.getTime() - DAY), CAMERA_OFFLINE_ALERT, iso(now.getTime())],
+  // Seven days: six whole local days from the day rollups, the two partial ones from the stream.
+  const calls7d = await dayCounts(db, ['callsByGrid'], [{ from: new Date(now.getTime() - 7 * DAY), to: now }], { endInclusive: true });
+  const { rows: alerts24h } = await db.query<{ grid_id: string; n: number }>(
+    `SELECT grid_id, count(*)::int AS n FROM alerts WHERE occurred_at >= $1 AND occurred_at <= $3 AND grid_id IS NOT NULL AND type <> $2 GROUP BY grid_id`,
+    [iso(now.getTime() - DAY), CAMERA_OFFLINE_ALERT, iso(now.getTime())],
   );
-  for (const g of grids) (g.k === 'c' ? f.gridCalls7d : f.gridAlerts24h)[g.grid_id] = g.n;
+  for (const c of calls7d) if (c.key !== null) f.gridCalls7d[c.key] = (f.gridCalls7d[c.key] ?? 0) + c.n;
+  for (const g of alerts24h) f.gridAlerts24h[g.grid_id] = g.n;
   f.resolutionRate30d = (await resolution(db, { from: new Date(now.getTime() - WALL_RESOLUTION_WINDOW_DAYS * DAY), to: now })).rate;
   return f;
 }
@@ -131,19 +134,27 @@ export async function wallCameras(db: Queryable, now: Date): Promise<{ offline: 
   return { offline, alerts: ar.map((a) => ({ id: displayId('alert', a.id), t: new Date(a.t).getTime(), type: a.type, cameraId: displayId('camera', a.camera_id), gridId: a.grid_id, lon: a.lon, lat: a.lat })) };
 }
 
+/** How far back newestEventTime looks first: a live store has events within it. */
+const NEWEST_FIRST_LOOK_MS = DAY;
+
 /** The newest event time at or before `at` (default: the database's now): see the reducer's data age. */
 export async function newestEventTime(db: Queryable, at: Date | null = null): Promise<number | null> {
-  const { rows } = await db.query<{ t: Date | null }>(
-    // The bound written in each subquery, not joined in from a CTE: against a constant the planner
-    // reads each max as one probe of the time index; joined, it scanned and aggregated every row
-    // (half a second over a year of events, most of the wall snapshot's time).
+  // The bound written in each subquery, not joined in from a CTE: against a constant the planner
+  // reads each max as one probe of the time index; joined, it scanned and aggregated every row
+  // (half a second over a year of events, most of the wall snapshot's time). now() is no constant
+  // when planning, so a hypertable's every chunk was planned; a constant lower bound first ($2,
+  // a day before) leaves the recent chunks only. Whatever it finds is the newest (nothing newer
+  // lies below the bound); finding nothing, the look without a lower bound follows.
+  const read = (since: boolean) => db.query<{ t: Date | null }>(
     `SELECT greatest(
-       (SELECT max(received_at) FROM calls WHERE received_at <= coalesce($1::timestamptz, now())),
-       (SELECT max(occurred_at) FROM alerts WHERE occurred_at <= coalesce($1::timestamptz, now())),
-       (SELECT max(changed_at) FROM case_events WHERE changed_at <= coalesce($1::timestamptz, now())),
-       (SELECT max(at) FROM unit_events WHERE at <= coalesce($1::timestamptz, now()))) AS t`,
-    [at?.toISOString() ?? null],
+       (SELECT max(received_at) FROM calls WHERE received_at <= coalesce($1::timestamptz, now())${since ? ' AND received_at > $2' : ''}),
+       (SELECT max(occurred_at) FROM alerts WHERE occurred_at <= coalesce($1::timestamptz, now())${since ? ' AND occurred_at > $2' : ''}),
+       (SELECT max(changed_at) FROM case_events WHERE changed_at <= coalesce($1::timestamptz, now())${since ? ' AND changed_at > $2' : ''}),
+       (SELECT max(at) FROM unit_events WHERE at <= coalesce($1::timestamptz, now())${since ? ' AND at > $2' : ''})) AS t`,
+    since ? [at?.toISOString() ?? null, new Date((at?.getTime() ?? Date.now()) - NEWEST_FIRST_LOOK_MS).toISOString()] : [at?.toISOString() ?? null],
   );
+  let { rows } = await read(true);
+  if (!rows[0]?.t) ({ rows } = await read(false));
   const t = rows[0]?.t;
   return t ? new Date(t).getTime() : null;
 }
