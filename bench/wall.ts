@@ -160,7 +160,10 @@ async function runOnce(run: number): Promise<RunResult> {
 
     let origin = server.url;
     if (FEED === 'direct') {
-      const snapshot = await fetchSnapshot(server.url, WALL_TOKEN);
+      // The direct feed keeps the snapshot's figures and never asks the server again, so take a
+      // snapshot whose figures (refreshed by the server every 30 s) already count the back-fill.
+      let snapshot = await fetchSnapshot(server.url, WALL_TOKEN);
+      for (const until = Date.now() + 90_000; snapshot.figures.callsToday !== bf.callsToday && Date.now() < until; snapshot = await fetchSnapshot(server.url, WALL_TOKEN)) await sleep(2000);
       feed = await startDirectFeed({ upstream: server.url, tokens: [WALL_TOKEN], snapshot, sr, tz: TZ });
       origin = feed.url;
       console.log(`run ${run}: direct feed at ${feed.url} (snapshot seq ${snapshot.seq}, ${snapshot.incidents.length} incidents)`);
@@ -170,7 +173,10 @@ async function runOnce(run: number): Promise<RunResult> {
     const errors = collectPageErrors(page);
     const tPage = performance.now();
     await page.goto(`${origin}/wall?token=${WALL_TOKEN}`);
-    await page.locator('[data-testid=wall-map] canvas').first().waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid=wall-map] canvas').first().waitFor({ timeout: 120_000 }).catch((err: Error) => {
+      // Say why the wall did not come up (its page errors), not only that it timed out.
+      throw new Error(`${err.message}\npage errors: ${errors().join('\n') || 'none'}`);
+    });
     const map = page.getByTestId('wall-map');
     const wantIncidents = Math.min(INCIDENTS, MAX_INCIDENTS);
     await waitFor('all incidents on the map', async () => Number(await map.getAttribute('data-incidents')), (n) => n >= wantIncidents, 60_000, 250);
