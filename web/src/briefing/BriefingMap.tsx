@@ -9,6 +9,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Deck, MapView, WebMercatorViewport } from '@deck.gl/core';
 import { GeoJsonLayer, TextLayer } from '@deck.gl/layers';
+import { LABEL_TEXT } from '../map/layers/label-text';
 import { heat } from '../wall/theme';
 import type { RegionData } from '../wall/region-data';
 
@@ -53,8 +54,7 @@ export default function BriefingMap({ region, values, townCode, width, height }:
         }),
         new TextLayer<Label>({
           id: 'briefing-town-labels', data: labels, getPosition: (d) => d.position, getText: (d) => d.name, getSize: 22,
-          getColor: [230, 242, 255, 255], characterSet: 'auto', fontFamily: '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif',
-          outlineWidth: 2, outlineColor: [5, 13, 36, 255], fontSettings: { sdf: true },
+          getColor: [230, 242, 255, 255], ...LABEL_TEXT,
         }),
       ],
       onAfterRender: () => {

@@ -1,14 +1,14 @@
 /**
  * The names of the next level's areas on the map: the towns at county level, the villages of
  * the selected town, the grids of the selected village (and of a selected grid's village).
- * Drawn by deck.gl from the system's CJK font (no glyph server offline), each at its area's
- * label point (inside the area, clear of its edges: config's labelPoint).
+ * Each at its area's label point (inside the area, clear of its edges: config's labelPoint).
  */
 import { TextLayer } from '@deck.gl/layers';
 import { labelPoint } from '@watchfloor/config/region/label-point';
 import type { PolygonGeometry } from '@watchfloor/config/region/schema';
 import type { WallArea } from '@watchfloor/config/wall';
 import type { RegionData } from '../../wall/region-data';
+import { LABEL_TEXT } from './label-text';
 import { memoOn } from './memo';
 import type { WallLayerDef } from './types';
 
@@ -53,11 +53,7 @@ export const areaLabelsLayer: WallLayerDef = {
       getText: (d) => d.name,
       getSize: SIZE[level] * ctx.scale,
       getColor: [220, 235, 255, 230],
-      characterSet: 'auto',
-      fontFamily: '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif',
-      outlineWidth: 2,
-      outlineColor: [5, 13, 36, 255],
-      fontSettings: { sdf: true },
+      ...LABEL_TEXT,
       updateTriggers: { getSize: [level, ctx.scale] },
     });
   },

@@ -6,6 +6,7 @@
 import { TextLayer } from '@deck.gl/layers';
 import { labelPoint } from '@watchfloor/config/region/label-point';
 import type { RegionData } from '../../wall/region-data';
+import { LABEL_TEXT } from './label-text';
 import { memoOn } from './memo';
 import type { WallLayerDef } from './types';
 
@@ -37,12 +38,8 @@ export const neighbourLabelsLayer: WallLayerDef = {
       getText: (d) => d.name,
       getSize: 22 * ctx.scale,
       getColor: [143, 166, 204, 200],
-      characterSet: 'auto',
-      fontFamily: '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif',
+      ...LABEL_TEXT,
       fontWeight: 500,
-      outlineWidth: 2,
-      outlineColor: [5, 13, 36, 255],
-      fontSettings: { sdf: true },
       updateTriggers: { getSize: ctx.scale },
     });
   },
