@@ -4,7 +4,7 @@
  * short rejection codes, never free text.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Topic } from '@watchfloor/config/contracts';
+import { REJECTION_CODES, type Topic } from '@watchfloor/config/contracts';
 import type { BatchOutcome, RawMessage, SourceName } from './records';
 
 export const registry = new Registry();
@@ -24,7 +24,7 @@ const duplicates = new Counter({
 });
 const rejected = new Counter({
   name: 'watchfloor_events_rejected_total',
-  help: 'Events dead-lettered, by topic and reason code (empty, not_json, unknown_grid, unknown_camera, invalid).',
+  help: `Events dead-lettered, by topic and reason code (${REJECTION_CODES.join(', ')}).`,
   labelNames: ['topic', 'reason'] as const,
   registers: [registry],
 });

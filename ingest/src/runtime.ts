@@ -220,6 +220,7 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
       rt.warnings?.stop();
       await releaseRulesLock?.().catch(() => undefined);
       await source?.stop().catch(() => undefined);
+      await pipeline.idle();
       await publisher.close().catch(() => undefined);
       if (bus) await bus.idle();
       await db.close();

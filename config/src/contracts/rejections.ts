@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 export const REJECTION_CODES = [
-  'empty', 'not_json', 'too_deep', 'unstorable', 'schema', 'future', 'unknown_grid', 'unknown_camera',
+  'empty', 'too_large', 'not_json', 'too_deep', 'unstorable', 'schema', 'future', 'unknown_grid', 'unknown_camera',
   // A unit.status report the field may not send from the unit's current state (contracts/unit-transitions.ts).
   'transition',
 ] as const;

@@ -12,6 +12,14 @@ export const EVENT_TIME_MIN = Date.UTC(1900, 0, 1);
 export const EVENT_TIME_MAX = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 /** Events are a few levels deep; anything deeper is not an event and must not reach a recursive serialiser. */
 export const EVENT_MAX_DEPTH = 16;
+/**
+ * The largest message (bytes as it arrives on Kafka) that can be an event: the widest event
+ * its schema allows (every string at its maximum length, each character written as a 6-byte
+ * `\uXXXX` escape) is about 20 KiB — test/unit/parsing.test.ts builds it — and the rest is room
+ * for fields a newer producer adds. A bigger message is refused by its size before it is
+ * parsed, so a flood of huge strings costs neither JSON.parse nor validation, nor a big row.
+ */
+export const EVENT_MAX_BYTES = 32 * 1024;
 
 const OFFSET = /([+-])(\d{2}):(\d{2})$/;
 

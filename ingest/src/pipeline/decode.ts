@@ -1,5 +1,6 @@
 /** First stage: bytes or text to a JSON value. A parse failure is a reason, never an exception. */
-import { EVENT_MAX_DEPTH, type RejectionCode } from '@watchfloor/config/contracts';
+import { EVENT_MAX_BYTES, EVENT_MAX_DEPTH, type RejectionCode } from '@watchfloor/config/contracts';
+import { redactPhones } from './redact';
 import type { RawMessage } from '../records';
 
 export type Decoded = { ok: true; value: unknown } | { ok: false; code: RejectionCode; reason: string };
@@ -8,6 +9,9 @@ export function decode(msg: RawMessage): Decoded {
   const v = msg.value;
   if (v === null || v === undefined) return { ok: false, code: 'empty', reason: 'empty message' };
   if (Buffer.isBuffer(v) || typeof v === 'string') {
+    // Judged by its length before any parse: no event is this big (EVENT_MAX_BYTES says why).
+    const bytes = Buffer.isBuffer(v) ? v.length : Buffer.byteLength(v);
+    if (bytes > EVENT_MAX_BYTES) return { ok: false, code: 'too_large', reason: `message is ${bytes} bytes, more than the ${EVENT_MAX_BYTES} an event can be` };
     const text = Buffer.isBuffer(v) ? v.toString('utf8') : v;
     if (!text.trim()) return { ok: false, code: 'empty', reason: 'empty message' };
     try {
@@ -17,6 +21,23 @@ export function decode(msg: RawMessage): Decoded {
     }
   }
   return { ok: true, value: v };
+}
+
+/** A dead letter's payload is cut here (a message within EVENT_MAX_BYTES is kept whole). */
+export const DEAD_LETTER_PAYLOAD_MAX = 65536;
+/** What is kept of a message refused for its size: its start shows the operator which sender it was. */
+export const TOO_LARGE_PAYLOAD_KEPT = 4096;
+/** Longer than any phone number with its prefix and separators, so none is cut before it is masked. */
+const PHONE_MARGIN = 64;
+
+/**
+ * The payload a dead letter keeps: the raw text, phones masked, cut at `limit`. Masked
+ * before the cut (on a margin past it), so the cut never leaves a number's unmasked head.
+ */
+export function deadLetterPayload(msg: RawMessage, limit = DEAD_LETTER_PAYLOAD_MAX): string {
+  const text = rawText(msg, limit + PHONE_MARGIN);
+  const masked = redactPhones(text);
+  return masked.length > limit ? masked.slice(0, limit) : masked;
 }
 
 /** Deeper than any event by a margin: past it a dead letter shows "…", the operator still sees the shape. */
@@ -61,7 +82,7 @@ export function boundedJson(value: unknown, limit: number): string {
 }
 
 /** Raw text kept with a dead letter so an operator can see exactly what arrived. */
-export function rawText(msg: RawMessage, limit = 65536): string {
+export function rawText(msg: RawMessage, limit = DEAD_LETTER_PAYLOAD_MAX): string {
   const v = msg.value;
   let text: string;
   if (Buffer.isBuffer(v)) text = v.toString('utf8');

@@ -10,7 +10,7 @@ import type { Db } from '../store/db';
 import { DiskFullError, isNoSpaceError, type DiskWatch } from '../store/disk-space';
 import { checkUnitReports } from '../store/unit-reports';
 import { writeDeadLetters, writeEvents, type DeadLetter } from '../store/write-events';
-import { decode, rawText } from './decode';
+import { deadLetterPayload, decode, TOO_LARGE_PAYLOAD_KEPT } from './decode';
 import { enrich, type EnrichContext } from './enrich';
 import { redactPhones } from './redact';
 import type { BatchOutcome, RawMessage, RecordOf, Rejection, SourceName, StoredBatch, StoredRecord, UnitRecord } from '../records';
@@ -49,6 +49,8 @@ export interface Pipeline {
   process(topic: Topic, messages: readonly RawMessage[], source: SourceName): Promise<BatchOutcome>;
   onStored(listener: StoredListener): () => void;
   stats(): PipelineStats;
+  /** Resolves once the dead letters handed to the publisher are sent (or their failure logged): before closing it. */
+  idle(): Promise<void>;
 }
 
 export interface PipelineStats {
@@ -67,6 +69,8 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const stats: PipelineStats = { accepted: 0, duplicates: 0, rejected: 0, batches: 0, lastStoredAt: {}, timing: { prepareMs: 0, storeMs: 0, listenersMs: 0 } };
   const log = opts.log ?? ((l: string) => console.warn(l));
   const now = opts.now ?? Date.now;
+  /** The dead-letter publish in flight (settled: never rejects). */
+  let publishing: Promise<void> = Promise.resolve();
 
   function prepare(topic: Topic, messages: readonly RawMessage[]): Prepared {
     const rejected: Rejected[] = [];
@@ -93,7 +97,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     const prepared = prepare(topic, messages);
     const rejected = prepared.rejected;
     let records = prepared.records;
-    const letterOf = (r: Rejected): DeadLetter => ({ topic, source, code: r.code, reason: r.reason, payload: redactPhones(rawText(messages[r.at]!)) });
+    const letterOf = (r: Rejected): DeadLetter => ({
+      topic, source, code: r.code, reason: r.reason,
+      payload: deadLetterPayload(messages[r.at]!, r.code === 'too_large' ? TOO_LARGE_PAYLOAD_KEPT : undefined),
+    });
     let letters: DeadLetter[] = rejected.map(letterOf);
 
     const t1 = performance.now();
@@ -145,8 +152,13 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     if (letters.length) {
       log(`[ingest] ${letters.length} of ${messages.length} ${topic} message(s) dead-lettered: ${letters[0]!.reason}`);
       if (opts.publishDeadLetters) {
-        // Already safe in the table; a failed publish must not fail the batch.
-        await opts.publishDeadLetters(letters).catch((err: Error) => log(`[ingest] dead-letter publish to ${DEAD_LETTER_TOPIC} failed: ${err.message}`));
+        // Already safe in the table; a failed publish must not fail the batch. Not waited for:
+        // a flood's letters were a produce round trip on every batch's path, so the source's
+        // next batch is stored while they are sent. One publish in flight at a time: a slower
+        // publisher holds the source back here instead of letters piling up in memory.
+        await publishing;
+        publishing = opts.publishDeadLetters(letters).then(() => undefined,
+          (err: Error) => log(`[ingest] dead-letter publish to ${DEAD_LETTER_TOPIC} failed: ${err.message}`));
       }
     }
     if (fresh.length) {
@@ -167,6 +179,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     prepare,
     process,
     onStored(l) { listeners.add(l); return () => listeners.delete(l); },
+    idle: () => publishing,
     stats: () => ({ ...stats, lastStoredAt: { ...stats.lastStoredAt }, timing: { ...stats.timing } }),
   };
 }
