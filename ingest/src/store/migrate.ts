@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url';
 import type { Db, Session } from './db';
 import { splitSql } from './sql-split';
 
-const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+/** This release's migrations. */
+export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-export function migrationFiles(flavor: Db['flavor']): string[] {
-  return fs.readdirSync(DIR)
+export function migrationFiles(flavor: Db['flavor'], dir = MIGRATIONS_DIR): string[] {
+  return fs.readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
     .filter((f) => {
       const m = /\.(timescale|postgres)\.sql$/.exec(f);
@@ -23,19 +24,25 @@ export function migrationFiles(flavor: Db['flavor']): string[] {
 /** Advisory-lock key for migrations ("WFMIGRAT" folded into 31 bits). */
 const MIGRATION_LOCK = 0x57464d49;
 
-export async function migrate(db: Db, opts: { tz: string }): Promise<string[]> {
-  // The zone is substituted into SQL text, so only IANA-shaped names may pass.
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(opts.tz)) throw new Error(`TZ_CENTER is not a time-zone name: ${opts.tz}`);
-  return db.withLock(MIGRATION_LOCK, (s) => migrateLocked(s, db.flavor, opts.tz));
+export interface MigrateOptions {
+  tz: string;
+  /** Another release's migrations folder (test/integration/upgrade.test.ts builds a previous release's schema); default this release's. */
+  dir?: string;
 }
 
-async function migrateLocked(db: Session, flavor: Db['flavor'], tz: string): Promise<string[]> {
+export async function migrate(db: Db, opts: MigrateOptions): Promise<string[]> {
+  // The zone is substituted into SQL text, so only IANA-shaped names may pass.
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(opts.tz)) throw new Error(`TZ_CENTER is not a time-zone name: ${opts.tz}`);
+  return db.withLock(MIGRATION_LOCK, (s) => migrateLocked(s, db.flavor, opts.tz, opts.dir ?? MIGRATIONS_DIR));
+}
+
+async function migrateLocked(db: Session, flavor: Db['flavor'], tz: string, dir: string): Promise<string[]> {
   await db.execRaw(`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
   const done = new Set((await db.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
   const applied: string[] = [];
-  for (const file of migrationFiles(flavor)) {
+  for (const file of migrationFiles(flavor, dir)) {
     if (done.has(file)) continue;
-    const text = fs.readFileSync(path.join(DIR, file), 'utf8').replaceAll('{{TZ_CENTER}}', tz);
+    const text = fs.readFileSync(path.join(dir, file), 'utf8').replaceAll('{{TZ_CENTER}}', tz);
     for (const stmt of splitSql(text)) {
       try {
         await db.execRaw(stmt);
