@@ -54,6 +54,12 @@ test('a dead letter keeps its cut payload masked: no phone number survives the c
     assert.doesNotMatch(kept, /\d{5,}/, `shift ${shift}: ${kept.slice(-16)}`);
   }
   assert.equal(deadLetterPayload({ value: 'call 13812345678' }), 'call 138****5678');
+  // Only the kept bytes are decoded, yet as many characters are kept, however wide they are.
+  for (const ch of ['汉', 'x', '😀']) {
+    const kept = deadLetterPayload({ value: Buffer.from(ch.repeat(100_000)) }, TOO_LARGE_PAYLOAD_KEPT);
+    assert.equal(kept.length, TOO_LARGE_PAYLOAD_KEPT, ch);
+    assert.equal(kept.replaceAll(ch, ''), '', ch);
+  }
 });
 
 test('dead-letter sends are cut below the broker limit, in order, none empty', () => {

@@ -85,7 +85,9 @@ export function boundedJson(value: unknown, limit: number): string {
 export function rawText(msg: RawMessage, limit = DEAD_LETTER_PAYLOAD_MAX): string {
   const v = msg.value;
   let text: string;
-  if (Buffer.isBuffer(v)) text = v.toString('utf8');
+  // Only the bytes that can be kept are decoded (a UTF-16 unit is at most 3 UTF-8 bytes): all of
+  // a huge message would become a string as big, made only to be cut (a flood's garbage).
+  if (Buffer.isBuffer(v)) text = v.subarray(0, 3 * limit).toString('utf8');
   else if (typeof v === 'string') text = v;
   else text = v === undefined ? '' : boundedJson(v, limit);
   return text.length > limit ? text.slice(0, limit) : text;
