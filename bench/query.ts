@@ -205,16 +205,19 @@ async function benchStore(kind: string): Promise<Record<string, unknown>> {
 
 if (process.env.BENCH_PROFILE) {
   // Where the briefing's time goes, part by part (a diagnostic, not a headline).
-  const tmp = await createTempDatabase('bench_query_prof');
-  const db = await openPg(tmp.url, 'auto', 4);
+  // BENCH_PROFILE_STORE=embedded: the same over the embedded store (BENCH_EMBEDDED_EVENTS).
+  const embedded = process.env.BENCH_PROFILE_STORE === 'embedded';
+  const tmp = embedded ? null : await createTempDatabase('bench_query_prof');
+  const dir = embedded ? fs.mkdtempSync(path.join(os.tmpdir(), 'wf-bench-query-prof-')) : null;
+  const db = tmp ? await openPg(tmp.url, 'auto', 4) : await openPglite(dir!);
   await migrate(db, { tz: TZ });
   const now = new Date();
-  await load(db, EVENTS, now);
+  await load(db, embedded ? EMBEDDED_EVENTS : EVENTS, now);
   const w = lastWeek(now, TZ);
   const { summary, totals } = await import('@watchfloor/ingest/store/queries/summary');
   const { resolution } = await import('@watchfloor/ingest/store/queries/resolution');
   const { responseTimes, responseTimeBreakdown } = await import('@watchfloor/ingest/store/queries/response-times');
-  const { offlineCameras } = await import('@watchfloor/ingest/store/queries/wall');
+  const { offlineCameras, wallFigures, wallIncidents, wallOpenCases, wallCameras, newestEventTime } = await import('@watchfloor/ingest/store/queries/wall');
   const r = { from: w.from, to: w.to, townCode: null };
   for (const [name, fn] of Object.entries({
     summary: () => summary(db, r), totals: () => totals(db, r), resolution: () => resolution(db, r), disputes: () => resolution(db, r, { kinds: ['dispute'] }),
@@ -222,10 +225,13 @@ if (process.env.BENCH_PROFILE) {
     offline: () => offlineCameras(db, w.to),
     ...Object.fromEntries(Object.entries(_parts).map(([k, f]) => [k, () => f(db, { ...r, region, calendar: makeWorkCalendar(loadRulesConfig().calendar, TZ), limitsWorkingDays: loadRulesConfig().case_deadline.limitsWorkingDays })])),
     whole: () => briefing(db, { ...r, region, calendar: makeWorkCalendar(loadRulesConfig().calendar, TZ), limitsWorkingDays: loadRulesConfig().case_deadline.limitsWorkingDays }),
+    wallFigures: () => wallFigures(db, now, TZ, cams.length), wallIncidents: () => wallIncidents(db, now), wallOpenCases: () => wallOpenCases(db),
+    wallCameras: () => wallCameras(db, now), newestEventTime: () => newestEventTime(db), snapshot: () => loadWallState(db, region, TZ, 'bench', now),
   })) await time(name, 3, 1, fn);
   await db.close();
-  if (process.env.BENCH_PROFILE === 'keep') console.log(`kept ${tmp.url}`);
-  else await tmp.drop();
+  if (process.env.BENCH_PROFILE === 'keep') console.log(`kept ${tmp?.url ?? dir}`);
+  else if (tmp) await tmp.drop();
+  else fs.rmSync(dir!, { recursive: true, force: true });
   process.exit(0);
 }
 const results: Record<string, Record<string, unknown>> = {};
