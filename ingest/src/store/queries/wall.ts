@@ -136,27 +136,33 @@ export async function wallCameras(db: Queryable, now: Date): Promise<{ offline: 
   return { offline, alerts: ar.map((a) => ({ id: displayId('alert', a.id), t: a.t, type: a.type, cameraId: displayId('camera', a.camera_id), gridId: a.grid_id, lon: a.lon, lat: a.lat })) };
 }
 
-/** How far back newestEventTime looks first: a live store has events within it. */
-const NEWEST_FIRST_LOOK_MS = DAY;
+/**
+ * How far back newestEventTime looks, one look after another: a live store has events within
+ * the first, a store idle for a while (a demo, a weekend's pause) within the second; only one
+ * with nothing in a year reads the whole history.
+ */
+const NEWEST_LOOKS_MS = [DAY, 31 * DAY, 366 * DAY] as const;
 
 /** The newest event time at or before `at` (default: the database's now): see the reducer's data age. */
 export async function newestEventTime(db: Queryable, at: Date | null = null): Promise<number | null> {
   // The bound written in each subquery, not joined in from a CTE: against a constant the planner
   // reads each max as one probe of the time index; joined, it scanned and aggregated every row
   // (half a second over a year of events, most of the wall snapshot's time). now() is no constant
-  // when planning, so a hypertable's every chunk was planned; a constant lower bound first ($2,
-  // a day before) leaves the recent chunks only. Whatever it finds is the newest (nothing newer
-  // lies below the bound); finding nothing, the look without a lower bound follows.
-  const read = (since: boolean) => db.query<{ t: Date | null }>(
+  // when planning, so a hypertable's every chunk was planned; a constant lower bound ($2, a day
+  // before, then a month, then a year) leaves the recent chunks only. Whatever a look finds is the
+  // newest (nothing newer lies below its bound); finding nothing, the next, wider look follows.
+  const read = (since: boolean, backMs: number) => db.query<{ t: Date | null }>(
     `SELECT greatest(
        (SELECT max(received_at) FROM calls WHERE received_at <= coalesce($1::timestamptz, now())${since ? ' AND received_at > $2' : ''}),
        (SELECT max(occurred_at) FROM alerts WHERE occurred_at <= coalesce($1::timestamptz, now())${since ? ' AND occurred_at > $2' : ''}),
        (SELECT max(changed_at) FROM case_events WHERE changed_at <= coalesce($1::timestamptz, now())${since ? ' AND changed_at > $2' : ''}),
        (SELECT max(at) FROM unit_events WHERE at <= coalesce($1::timestamptz, now())${since ? ' AND at > $2' : ''})) AS t`,
-    since ? [at?.toISOString() ?? null, new Date((at?.getTime() ?? Date.now()) - NEWEST_FIRST_LOOK_MS).toISOString()] : [at?.toISOString() ?? null],
+    since ? [at?.toISOString() ?? null, new Date((at?.getTime() ?? Date.now()) - backMs).toISOString()] : [at?.toISOString() ?? null],
   );
-  let { rows } = await read(true);
-  if (!rows[0]?.t) ({ rows } = await read(false));
-  const t = rows[0]?.t;
+  for (const back of NEWEST_LOOKS_MS) {
+    const t = (await read(true, back)).rows[0]?.t;
+    if (t) return new Date(t).getTime();
+  }
+  const t = (await read(false, 0)).rows[0]?.t;
   return t ? new Date(t).getTime() : null;
 }
