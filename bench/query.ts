@@ -115,13 +115,19 @@ async function load(db: Db, total: number, end: Date): Promise<{ ms: number; row
     [start, lo, hi, units.map((u) => u.id), units.length, YEAR_S / m.unitEvents]));
   await db.query(
     `INSERT INTO units (unit_id, status, lon, lat, at) SELECT DISTINCT ON (unit_id) unit_id, status, lon, lat, at FROM unit_events ORDER BY unit_id, at DESC`);
+  // Warnings as the engine leaves them: each clears by itself 30 min to 6 h after it was raised
+  // (two in three acknowledged within a quarter of an hour first); those whose time has not
+  // come by the end of the load are still active.
   await db.query(
-    `INSERT INTO warnings (id, rule, colour, region_code, subject, reason, raised_at, updated_at, status, acknowledged_at, acknowledged_by)
-     SELECT 'BW' || i, ($4::text[])[1 + i % 8], 'yellow', ($5::text[])[1 + (i * 11) % $6], 's' || i, '', $1::timestamptz + make_interval(secs => i * $3::float8),
-            $1::timestamptz + make_interval(secs => i * $3::float8), CASE WHEN i % 3 = 0 THEN 'raised' ELSE 'acknowledged' END,
-            CASE WHEN i % 3 = 0 THEN NULL ELSE $1::timestamptz + make_interval(secs => i * $3::float8 + 60 + i % 900) END, CASE WHEN i % 3 = 0 THEN NULL ELSE 'duty' END
-     FROM generate_series(0, $2::int - 1) AS i`,
-    [start, m.warnings, YEAR_S / m.warnings, RULES, G[0], grids.length]);
+    `INSERT INTO warnings (id, rule, colour, region_code, subject, reason, raised_at, updated_at, status, acknowledged_at, acknowledged_by, resolved_at)
+     SELECT 'BW' || i, ($4::text[])[1 + i % 8], 'yellow', ($5::text[])[1 + (i * 11) % $6], 's' || i, '', t, CASE WHEN r <= $7 THEN r ELSE t END,
+            CASE WHEN r <= $7 THEN 'resolved' WHEN i % 3 = 0 THEN 'raised' ELSE 'acknowledged' END,
+            CASE WHEN i % 3 = 0 THEN NULL ELSE t + make_interval(secs => 60 + i % 900) END, CASE WHEN i % 3 = 0 THEN NULL ELSE 'duty' END,
+            CASE WHEN r <= $7 THEN r END
+     FROM generate_series(0, $2::int - 1) AS i,
+          LATERAL (SELECT $1::timestamptz + make_interval(secs => i * $3::float8) AS t) x,
+          LATERAL (SELECT x.t + make_interval(secs => 1800 + (i * 37) % 19800) AS r) y`,
+    [start, m.warnings, YEAR_S / m.warnings, RULES, G[0], grids.length, end.toISOString()]);
   // The load bypassed the writers, as any bulk load does: the day rollups are recounted once.
   await db.query('SELECT rebuild_day_rollups()');
   await db.execRaw('ANALYZE');
@@ -199,16 +205,19 @@ async function benchStore(kind: string): Promise<Record<string, unknown>> {
 
 if (process.env.BENCH_PROFILE) {
   // Where the briefing's time goes, part by part (a diagnostic, not a headline).
-  const tmp = await createTempDatabase('bench_query_prof');
-  const db = await openPg(tmp.url, 'auto', 4);
+  // BENCH_PROFILE_STORE=embedded: the same over the embedded store (BENCH_EMBEDDED_EVENTS).
+  const embedded = process.env.BENCH_PROFILE_STORE === 'embedded';
+  const tmp = embedded ? null : await createTempDatabase('bench_query_prof');
+  const dir = embedded ? fs.mkdtempSync(path.join(os.tmpdir(), 'wf-bench-query-prof-')) : null;
+  const db = tmp ? await openPg(tmp.url, 'auto', 4) : await openPglite(dir!);
   await migrate(db, { tz: TZ });
   const now = new Date();
-  await load(db, EVENTS, now);
+  await load(db, embedded ? EMBEDDED_EVENTS : EVENTS, now);
   const w = lastWeek(now, TZ);
   const { summary, totals } = await import('@watchfloor/ingest/store/queries/summary');
   const { resolution } = await import('@watchfloor/ingest/store/queries/resolution');
   const { responseTimes, responseTimeBreakdown } = await import('@watchfloor/ingest/store/queries/response-times');
-  const { offlineCameras } = await import('@watchfloor/ingest/store/queries/wall');
+  const { offlineCameras, wallFigures, wallIncidents, wallOpenCases, wallCameras, newestEventTime } = await import('@watchfloor/ingest/store/queries/wall');
   const r = { from: w.from, to: w.to, townCode: null };
   for (const [name, fn] of Object.entries({
     summary: () => summary(db, r), totals: () => totals(db, r), resolution: () => resolution(db, r), disputes: () => resolution(db, r, { kinds: ['dispute'] }),
@@ -216,10 +225,13 @@ if (process.env.BENCH_PROFILE) {
     offline: () => offlineCameras(db, w.to),
     ...Object.fromEntries(Object.entries(_parts).map(([k, f]) => [k, () => f(db, { ...r, region, calendar: makeWorkCalendar(loadRulesConfig().calendar, TZ), limitsWorkingDays: loadRulesConfig().case_deadline.limitsWorkingDays })])),
     whole: () => briefing(db, { ...r, region, calendar: makeWorkCalendar(loadRulesConfig().calendar, TZ), limitsWorkingDays: loadRulesConfig().case_deadline.limitsWorkingDays }),
+    wallFigures: () => wallFigures(db, now, TZ, cams.length), wallIncidents: () => wallIncidents(db, now), wallOpenCases: () => wallOpenCases(db),
+    wallCameras: () => wallCameras(db, now), newestEventTime: () => newestEventTime(db), snapshot: () => loadWallState(db, region, TZ, 'bench', now),
   })) await time(name, 3, 1, fn);
   await db.close();
-  if (process.env.BENCH_PROFILE === 'keep') console.log(`kept ${tmp.url}`);
-  else await tmp.drop();
+  if (process.env.BENCH_PROFILE === 'keep') console.log(`kept ${tmp?.url ?? dir}`);
+  else if (tmp) await tmp.drop();
+  else fs.rmSync(dir!, { recursive: true, force: true });
   process.exit(0);
 }
 const results: Record<string, Record<string, unknown>> = {};

@@ -42,8 +42,18 @@ export function redactPhones(text: string): string {
     .replace(LANDLINE, (_m, a: string, _b: string, c: string) => `${ascii(a)}-****${ascii(c)}`);
 }
 
+/** The fewest digits a phone above has (a landline: a 3-digit area code and 7 digits; a mobile 11). */
+const PHONE_MIN_DIGITS = 10;
+
 export function containsPhone(text: string): boolean {
-  return redactPhones(text) !== text;
+  // Counting digits first: the wall's snapshot asks this of every id it shows (tens of
+  // thousands), and hardly any holds ten digits; the two patterns run only on those that do.
+  let digits = 0;
+  for (let i = 0; i < text.length && digits < PHONE_MIN_DIGITS; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 0xFF10 && c <= 0xFF19)) digits++;
+  }
+  return digits >= PHONE_MIN_DIGITS && redactPhones(text) !== text;
 }
 
 /** What an internal reference looks like: ASCII letters, digits and - _ . / : (no spaces, no names). */

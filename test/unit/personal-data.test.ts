@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { displayId, displayWarningIds, redactPhones, setReferenceKey } from '@watchfloor/config/privacy';
+import fc from 'fast-check';
+import { containsPhone, displayId, displayWarningIds, redactPhones, setReferenceKey } from '@watchfloor/config/privacy';
 import { enrich } from '@watchfloor/ingest/pipeline/enrich';
 import { phoneProtector, resolvePhoneKey } from '@watchfloor/ingest/pipeline/privacy';
 import { toWallDelta } from '@watchfloor/ingest/live/wall-deltas';
@@ -46,6 +47,14 @@ for (const [input, want] of masked) {
 }
 test('leaves dates, times, ids, grid and region codes alone', () => {
   for (const s of untouched) assert.equal(redactPhones(s), s, s);
+});
+
+test('containsPhone says what redaction says, the shortest phones (ten digits) included', () => {
+  for (const [input] of masked) assert.equal(containsPhone(input), true, input);
+  assert.equal(containsPhone('029-888-6666'), true);
+  for (const s of untouched) assert.equal(containsPhone(s), false, s);
+  const part = fc.constantFrom('0', '1', '2', '3', '8', '9', '６', '-', ' ', '(', ')', '+', 'a', '号');
+  fc.assert(fc.property(fc.array(part, { maxLength: 24 }).map((a) => a.join('')), (s) => containsPhone(s) === (redactPhones(s) !== s)), { numRuns: 3000 });
 });
 
 test('display ids: internal references as they are, anything else a short hash reference', () => {

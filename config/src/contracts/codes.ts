@@ -52,3 +52,5 @@ export type IncidentState = z.infer<typeof IncidentState>;
  */
 export const CLOSED_CASE_STATUS_LIST: readonly CaseStatusCode[] = ['resolved', 'closed'];
 export const CLOSED_CASE_STATUSES: ReadonlySet<CaseStatusCode> = new Set(CLOSED_CASE_STATUS_LIST);
+/** The rest: a case in one of these is open. An index on status can find them (`status = ANY(…)`); a NOT can only filter every row. */
+export const OPEN_CASE_STATUS_LIST: readonly CaseStatusCode[] = CASE_STATUSES.filter((s) => !CLOSED_CASE_STATUSES.has(s));

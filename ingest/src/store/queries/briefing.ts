@@ -8,13 +8,14 @@
 import {
   BULLETIN_KEYS, BULLETIN_PERIODS, sameLastYear, type Briefing, type BriefingPercentiles,
 } from '@watchfloor/config/briefing';
-import { CASE_LEVELS, CLOSED_CASE_STATUS_LIST, type CaseLevel, type CaseStatusCode, type Risk } from '@watchfloor/config/contracts';
+import { CASE_LEVELS, OPEN_CASE_STATUS_LIST, type CaseLevel, type CaseStatusCode, type Risk } from '@watchfloor/config/contracts';
 import type { Percentiles } from '@watchfloor/config/dispatch';
 import type { Region } from '@watchfloor/config/region';
 import { compareCaseChanges, deriveCase, type CaseChange } from '../../rules/caseTracker';
 import { addWorkingDays, type WorkCalendar } from '../../rules/workCalendar';
 import type { Queryable } from '../db';
 import { dayCounts } from './day-counts';
+import { epochMs } from './epoch-ms';
 import { resolution } from './resolution';
 import { responseTimeBreakdown, type ResponseTimeFigures } from './response-times';
 import { summary, totals, type Range } from './summary';
@@ -43,25 +44,25 @@ async function overdueDisputes(db: Queryable, q: BriefingQuery): Promise<Map<str
   const to = q.to.toISOString();
   // Candidates: dispute cases whose last change before `to` leaves them open; their own changes
   // then go through the engine's derivation, so the clock is the one the warnings use.
-  const { rows } = await db.query<{ case_id: string; changed_at: Date; status: CaseStatusCode; level: CaseLevel; risk: Risk; grid_id: string; town_code: string | null }>(
+  const { rows } = await db.query<{ case_id: string; t: number; status: CaseStatusCode; level: CaseLevel; risk: Risk; grid_id: string; town_code: string | null }>(
     // A case closed now whose last change came before `to` was closed at `to` too: only cases open
     // now or changed since can have been open then, and those few are read change by change.
     `WITH maybe AS MATERIALIZED (
-       SELECT case_id, town_code FROM cases WHERE opened_at < $1 AND (NOT (status = ANY($2::text[])) OR changed_at >= $1)
+       SELECT case_id, town_code FROM cases WHERE opened_at < $1 AND (status = ANY($2::text[]) OR changed_at >= $1)
        AND kind = ANY($3::text[]) AND ($4::text IS NULL OR town_code = $4))
-     SELECT m.case_id, e.changed_at, e.status, e.level, e.risk, e.grid_id, coalesce(e.town_code, m.town_code) AS town_code
+     SELECT m.case_id, ${epochMs('e.changed_at')} AS t, e.status, e.level, e.risk, e.grid_id, coalesce(e.town_code, m.town_code) AS town_code
      FROM case_events e JOIN maybe m USING (case_id)
      -- The candidates as one array: a single index scan (case_events_case) for all of them,
      -- where a probe per case paid the scan's start-up once per candidate.
      WHERE e.case_id = ANY (ARRAY(SELECT case_id FROM maybe)) AND e.changed_at < $1`,
-    [to, CLOSED_CASE_STATUS_LIST, DISPUTE, q.townCode],
+    [to, OPEN_CASE_STATUS_LIST, DISPUTE, q.townCode],
   );
   const byCase = new Map<string, { town: string; changes: CaseChange[] }>();
   for (const r of rows) {
     let c = byCase.get(r.case_id);
     if (!c) byCase.set(r.case_id, (c = { town: r.town_code ?? 'outside', changes: [] }));
     c.town = r.town_code ?? c.town;
-    c.changes.push({ t: new Date(r.changed_at).getTime(), status: r.status, level: r.level, risk: r.risk, kind: 'dispute', gridId: r.grid_id });
+    c.changes.push({ t: r.t, status: r.status, level: r.level, risk: r.risk, kind: 'dispute', gridId: r.grid_id });
   }
   const out = new Map<string, number>();
   for (const { town, changes } of byCase.values()) {

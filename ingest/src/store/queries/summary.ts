@@ -66,13 +66,22 @@ export async function summary(db: Queryable, range: Range): Promise<Summary> {
   // Calls and alerts from the day rollups (whole local days) and the streams (the edges).
   const counts = await dayCounts(db, ['callsByCategory', 'callsByGrid', 'alertsByType'], [range], { townCode: range.townCode ?? null });
   const caseState = await db.query<CountRow>(
-    `WITH touched AS (SELECT DISTINCT case_id FROM case_events WHERE changed_at >= $1 AND changed_at < $2 AND ($3::text IS NULL OR town_code = $3)),
-     -- Each case's last change before the end, one index probe per case (case_events_case): a
-     -- join over the whole history would read every change of every case instead.
+    `WITH touched AS (
+       SELECT t.case_id, c.status, c.level, c.risk, c.changed_at FROM (
+         SELECT DISTINCT case_id FROM case_events WHERE changed_at >= $1 AND changed_at < $2 AND ($3::text IS NULL OR town_code = $3)) t
+       LEFT JOIN cases c USING (case_id)),
+     -- Each case's last change before the end: the current row's when the case has not changed
+     -- since (store/write-events.ts keeps it the newest change), otherwise one index probe
+     -- (case_events_case); a join over the whole history would read every change of every case.
+     -- A touched case changed within the range, so its last change before the end is not before
+     -- the start: bounded so, the embedded store's hypertable plans the range's chunks only.
      latest AS (
+       SELECT status, level, risk FROM touched WHERE changed_at < $2
+       UNION ALL
        SELECT l.status, l.level, l.risk FROM touched t CROSS JOIN LATERAL (
-         SELECT e.status, e.level, e.risk FROM case_events e WHERE e.case_id = t.case_id AND e.changed_at < $2
-         ORDER BY e.changed_at DESC, e.ingested_at DESC LIMIT 1) l)
+         SELECT e.status, e.level, e.risk FROM case_events e WHERE e.case_id = t.case_id AND e.changed_at >= $1 AND e.changed_at < $2
+         ORDER BY e.changed_at DESC, e.ingested_at DESC LIMIT 1) l
+       WHERE t.changed_at IS NULL OR t.changed_at >= $2)
      SELECT 'status' AS dim, status AS key, count(*)::int AS n FROM latest GROUP BY status
      UNION ALL SELECT 'level', level, count(*)::int FROM latest GROUP BY level
      UNION ALL SELECT 'risk', risk, count(*)::int FROM latest GROUP BY risk`,
