@@ -8,6 +8,7 @@
 import { DEAD_LETTER_TOPIC, type AnyEvent, type RejectionCode, type Topic } from '@watchfloor/config/contracts';
 import type { Db } from '../store/db';
 import { DiskFullError, isNoSpaceError, type DiskWatch } from '../store/disk-space';
+import { lockIncidents } from '../store/incident-locks';
 import { checkUnitReports } from '../store/unit-reports';
 import { writeDeadLetters, writeEvents, type DeadLetter } from '../store/write-events';
 import { decode, rawText } from './decode';
@@ -99,6 +100,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     const t1 = performance.now();
     opts.disk?.refuseIfFull();
     const stored = await opts.db.transaction(async (tx) => {
+      await lockIncidents(tx, records);
       let toWrite = records;
       let refusedLetters: DeadLetter[] = [];
       const refusedRows: Rejected[] = [];
