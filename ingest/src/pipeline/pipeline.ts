@@ -151,8 +151,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         await opts.publishDeadLetters(letters).catch((err: Error) => log(`[ingest] dead-letter publish to ${DEAD_LETTER_TOPIC} failed: ${err.message}`));
       }
     }
-    if (fresh.length) {
-      const batch = { topic, records: fresh, source } as StoredBatch;
+    const freshSet = new Set<StoredRecord>(fresh);
+    const again = records.filter((r) => !freshSet.has(r));
+    if (fresh.length || again.length) {
+      const batch = { topic, records: fresh, source, again } as StoredBatch;
       for (const l of listeners) {
         try {
           await l(batch);
