@@ -20,7 +20,8 @@ import { io, type Socket } from 'socket.io-client';
 import type { WallDelta, WallState } from '@watchfloor/config/wall';
 
 export interface ClientsInput {
-  url: string; token: string; clients: number; idPrefix: string; capacity: number;
+  /** Web processes: client c connects to urls[c % urls.length] (a reverse proxy spreading screens over them). */
+  urls: readonly string[]; token: string; clients: number; idPrefix: string; capacity: number;
   /** Offer permessage-deflate, as browsers and socket.io-client do by default (false only to measure its cost). */
   deflate: boolean;
 }
@@ -43,7 +44,7 @@ export interface ClientsResult {
   loopDelay: { p50: number; p99: number; max: number };
 }
 
-const { url, token, clients: nClients, idPrefix, capacity, deflate } = workerData as ClientsInput;
+const { urls, token, clients: nClients, idPrefix, capacity, deflate } = workerData as ClientsInput;
 const port = parentPort!;
 const now = () => performance.timeOrigin + performance.now();
 
@@ -71,7 +72,7 @@ for (let c = 0; c < nClients; c++) {
   const cnt = counters[c]!;
   const mine = receipts[c]!;
   let seq = -1;
-  const socket = io(url, {
+  const socket = io(urls[c % urls.length]!, {
     auth: { token }, query: { token }, transports: ['websocket'], reconnection: false, forceNew: true,
     // `false` reaches the ws constructor as is (engine.io-client's own default is { threshold: 1024 }); its typing only admits the object.
     perMessageDeflate: deflate ? { threshold: 1024 } : (false as unknown as { threshold: number }),
