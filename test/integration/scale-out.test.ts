@@ -132,23 +132,34 @@ test('2 ingest + 2 web processes: an ingest and a web process killed mid-stream,
   const BATCH = 50;
   const batches = Math.ceil(stream.length / BATCH);
   const killIngestAt = Math.floor(batches * 0.3);
-  const killWebAt = Math.floor(batches * 0.6);
+  const killWebAt = Math.floor(batches * 0.65);
   const onWeb0 = screens.filter((s) => s.connectedTo() === 0);
   assert.ok(onWeb0.length > 0, 'some screens are on the web process to be killed');
+  // A burst before the ingest kill, so that the kill lands while both consumers work through a
+  // backlog (batches fetched, being stored), not in a quiet moment between two small batches.
+  const burstEnd = killIngestAt + Math.floor(batches * 0.2);
   let storedAtIngestKill: Counts | null = null;
+  const send = async (b: number) => {
+    const chunk = stream.slice(b * BATCH, (b + 1) * BATCH);
+    const byTopic = new Map<string, StreamEvent[]>();
+    for (const e of chunk) byTopic.set(e.event.topic, [...(byTopic.get(e.event.topic) ?? []), e]);
+    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, es]) => ({ topic: prefix + topic, messages: es.map(toMessage) })) });
+  };
   const t0 = Date.now();
   for (let b = 0; b < batches; b++) {
     const due = t0 + (b * PRODUCE_MS) / batches;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
     if (b === killIngestAt) {
-      storedAtIngestKill = await storedCounts();
+      const before = await storedCounts();
+      await Promise.all(Array.from({ length: burstEnd - b }, (_, k) => send(b + k)));
+      // Killed once the backlog is being stored: some of it in, most of it not yet.
+      storedAtIngestKill = await waitFor('the burst being stored', storedCounts, (c) => c.calls + c.alerts + c.cases > before.calls + before.alerts + before.cases + 50, 30_000, 20);
       await topo.ingests[0]!.kill();
+      b = burstEnd - 1;
+      continue;
     }
     if (b === killWebAt) await topo.webs[0]!.stop('SIGKILL');
-    const chunk = stream.slice(b * BATCH, (b + 1) * BATCH);
-    const byTopic = new Map<string, StreamEvent[]>();
-    for (const e of chunk) byTopic.set(e.event.topic, [...(byTopic.get(e.event.topic) ?? []), e]);
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, es]) => ({ topic: prefix + topic, messages: es.map(toMessage) })) });
+    await send(b);
   }
   const ingestKill = storedAtIngestKill!;
   assert.ok(ingestKill.calls + ingestKill.units > 0, 'the ingest process was killed while storing, not before');
