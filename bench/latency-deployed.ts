@@ -106,7 +106,24 @@ async function runOnce(run: number, brokers: string[]): Promise<RunResult> {
       web: { readyTimeoutMs: 600_000, waitForPages: true },
     });
     const t = topo;
-    producer = new Kafka({ clientId: 'bench-latency-deployed', brokers, logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    const kafka = new Kafka({ clientId: 'bench-latency-deployed', brokers, logLevel: logLevel.NOTHING });
+    // Measured in the steady state: both ingest processes in the group with their partitions
+    // (a member joining moves partitions, which is the fault test's business, not this one's).
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const groupId = `${prefix}ingest`;
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const g = (await admin.describeGroups([groupId])).groups[0];
+        if (g?.state === 'Stable' && g.members.length === 2) break;
+        if (Date.now() > deadline) throw new Error(`consumer group ${groupId} not stable with 2 members: ${g?.state} ${g?.members.length}`);
+        await sleep(250);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const prod = producer;
 
@@ -198,6 +215,11 @@ async function runOnce(run: number, brokers: string[]): Promise<RunResult> {
       toEmit[e++] = res.emittedAt[n]! - sentAt[n]!;
     }
     const sum = (f: (c: ClientsResult['counters'][number]) => number) => res.counters.reduce((a, c) => a + f(c), 0);
+    if (lost || sum((c) => c.disconnects)) {
+      // What the processes said: a delivery that was not exact is explained there, if anywhere.
+      for (const [i, p] of t.ingests.entries()) console.log(`--- ingest ${i} (tail) ---\n${p.output().slice(-1500)}`);
+      for (const [i, x] of t.webs.entries()) console.log(`--- web ${i} (tail) ---\n${x.output().slice(-1500)}`);
+    }
     const benchSecs = (() => { const u = process.cpuUsage(cpu0.bench); return (u.user + u.system) / 1e6; })();
     const ingestCores = cpu1.ingest.map((x, i) => (x - cpu0.ingest[i]!) / secs);
     const webCores = cpu1.web.map((x, i) => (x - cpu0.web[i]!) / secs);
