@@ -10,7 +10,7 @@
  * order each client should see is known: Kafka keeps order within a partition only. The
  * produce time of a call is the moment its send is handed to the producer.
  *
- * Receipt: BENCH_CLIENTS (200) socket.io clients in a worker thread (bench/lib/latency-clients.ts,
+ * Receipt: BENCH_CLIENTS (200) socket.io clients in BENCH_CLIENT_WORKERS (4) worker threads (bench/lib/latency-clients.ts,
  * as the embedded bench), spread over the two web processes as a proxy would; each records
  * the receipt time of every call id on the producer's clock. Counted per client: lost (never
  * received), duplicates, sequence gaps, fall-back snapshots, disconnects, and out-of-order
@@ -38,6 +38,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200);
+/** Worker threads the clients are split over: one thread decoding every delta for 200 sockets falls behind on a loaded machine, and its sockets then time out. */
+const CLIENT_WORKERS = Number(process.env.BENCH_CLIENT_WORKERS ?? 4);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 100);
 const PER_BATCH = Math.round((RATE * INTERVAL_MS) / 1000);
@@ -97,7 +99,7 @@ async function runOnce(run: number, brokers: string[]): Promise<RunResult> {
   const sentAt = new Float64Array(total).fill(Number.NaN);
   let db: TempDatabase | null = null;
   let topo: Deployed | null = null;
-  let worker: Worker | null = null;
+  let workers: Worker[] = [];
   let producer: Producer | null = null;
   try {
     db = await createTempDatabase('bench_latency_deployed');
@@ -123,16 +125,24 @@ async function runOnce(run: number, brokers: string[]): Promise<RunResult> {
     } finally {
       await admin.disconnect();
     }
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    // One request in flight and idempotent, as a producer that needs order must be: with several
+    // in flight a send retried under load lands after later ones (whole sends showed up out of order).
+    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     const prod = producer;
 
-    worker = startClients({ urls: t.webs.map((w) => w.url), token: `${marker}-wall`, clients: CLIENTS, idPrefix, capacity: total, deflate: true });
-    await nextMessage(worker, 'ready', 120_000);
-    const w = worker;
+    // An even share each, so that client parity (which web process) is the same in every worker.
+    const share = Math.ceil(CLIENTS / CLIENT_WORKERS / 2) * 2;
+    for (let j = 0; j * share < CLIENTS; j++) {
+      workers.push(startClients({ urls: t.webs.map((x) => x.url), token: `${marker}-wall`, clients: Math.min(share, CLIENTS - j * share), idPrefix, capacity: total, deflate: true }));
+    }
+    await Promise.all(workers.map((x) => nextMessage(x, 'ready', 120_000)));
     let workerError: Error | null = null;
-    w.on('message', (m: { type: string; message?: string }) => { if (m.type === 'error') workerError = new Error(m.message); });
-    w.on('error', (err) => { workerError = err; });
+    for (const x of workers) {
+      x.on('message', (m: { type: string; message?: string }) => { if (m.type === 'error') workerError = new Error(m.message); });
+      x.on('error', (err) => { workerError = err; });
+    }
+    const w = { postMessage: (m: unknown) => { for (const x of workers) x.postMessage(m); } };
 
     let sendErrors = 0;
     let firstError = '';
@@ -178,10 +188,15 @@ async function runOnce(run: number, brokers: string[]): Promise<RunResult> {
     if (sendErrors) throw new Error(`${sendErrors} Kafka send(s) failed, first: ${firstError}`);
 
     w.postMessage({ type: 'expect', total });
-    await nextMessage(w, 'drained', DRAIN_MS).catch(() => undefined); // losses are counted below
-    const resultP = nextMessage<ClientsResult>(w, 'result', 30_000);
+    await Promise.all(workers.map((x) => nextMessage(x, 'drained', DRAIN_MS))).catch(() => undefined); // losses are counted below
+    const resultsP = Promise.all(workers.map((x) => nextMessage<ClientsResult>(x, 'result', 30_000)));
     w.postMessage({ type: 'stop' });
-    const res = await resultP;
+    const parts = await resultsP;
+    // One result as if from one worker: clients in order, the server's emit times as worker 0's first client saw them.
+    const res = {
+      receipts: parts.flatMap((p) => p.receipts), counters: parts.flatMap((p) => p.counters), emittedAt: parts[0]!.emittedAt,
+      loopDelay: { p50: Math.max(...parts.map((p) => p.loopDelay.p50)), p99: Math.max(...parts.map((p) => p.loopDelay.p99)), max: Math.max(...parts.map((p) => p.loopDelay.max)) },
+    };
 
     const firstMeasured = warmBatches * PER_BATCH;
     const measured = total - firstMeasured;
@@ -216,6 +231,9 @@ async function runOnce(run: number, brokers: string[]): Promise<RunResult> {
     }
     const sum = (f: (c: ClientsResult['counters'][number]) => number) => res.counters.reduce((a, c) => a + f(c), 0);
     if (lost || sum((c) => c.disconnects)) {
+      const reasons: Record<string, number> = {};
+      for (const c of res.counters) for (const [k, v] of Object.entries(c.disconnectReasons)) reasons[k] = (reasons[k] ?? 0) + v;
+      console.log(`disconnect reasons: ${JSON.stringify(reasons)}; clients that received anything: ${res.counters.filter((c) => c.received > 0).length}`);
       // What the processes said: a delivery that was not exact is explained there, if anywhere.
       for (const [i, p] of t.ingests.entries()) console.log(`--- ingest ${i} (tail) ---\n${p.output().slice(-1500)}`);
       for (const [i, x] of t.webs.entries()) console.log(`--- web ${i} (tail) ---\n${x.output().slice(-1500)}`);
@@ -249,7 +267,8 @@ async function runOnce(run: number, brokers: string[]): Promise<RunResult> {
     if (topo) (err as Error).message += `\n--- ingest 0 (tail) ---\n${topo.ingests[0]?.output().slice(-1500)}\n--- web 0 (tail) ---\n${topo.webs[0]?.output().slice(-1500)}`;
     throw err;
   } finally {
-    await worker?.terminate();
+    await Promise.all(workers.map((x) => x.terminate()));
+    workers = [];
     await producer?.disconnect().catch(() => undefined);
     await topo?.stop();
     await db?.drop().catch(() => undefined);
@@ -290,7 +309,7 @@ export async function mainDeployed(): Promise<void> {
   const file = writeResult('latency-deployed', {
     goal: GOAL, met: medians.p99 <= GOAL.p99Ms && totals.lost + totals.duplicates + totals.outOfOrder === 0,
     mode: 'deployed (2 ingest processes in one consumer group, 2 web processes, PostgreSQL, Kafka; calls produced to Kafka)',
-    config: { runs: RUNS, seconds: SECONDS, warmupSeconds: WARMUP, clients: CLIENTS, ratePerSec: RATE, intervalMs: INTERVAL_MS, perBatch: PER_BATCH, partitions: PARTITIONS, clientsIn: 'worker thread of the bench process' },
+    config: { runs: RUNS, seconds: SECONDS, warmupSeconds: WARMUP, clients: CLIENTS, ratePerSec: RATE, intervalMs: INTERVAL_MS, perBatch: PER_BATCH, partitions: PARTITIONS, clientsIn: `${CLIENT_WORKERS} worker threads of the bench process` },
     medians, totals, runs,
   });
   console.log(`results: ${path.relative(process.cwd(), file)}`);

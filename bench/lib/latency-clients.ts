@@ -29,6 +29,8 @@ export interface ClientsInput {
 export interface ClientCounters {
   received: number; duplicates: number; seqGaps: number; snapshots: number; resumeBatches: number;
   disconnects: number; foreignIds: number; callDeltas: number;
+  /** Why the server's side went away, by socket.io's reason ('ping timeout', 'transport close', …). */
+  disconnectReasons: Record<string, number>;
 }
 
 export interface ClientsResult {
@@ -51,7 +53,7 @@ const now = () => performance.timeOrigin + performance.now();
 const receipts = Array.from({ length: nClients }, () => new Float64Array(capacity).fill(Number.NaN));
 const emittedAt = new Float64Array(capacity).fill(Number.NaN);
 const counters: ClientCounters[] = Array.from({ length: nClients }, () => ({
-  received: 0, duplicates: 0, seqGaps: 0, snapshots: 0, resumeBatches: 0, disconnects: 0, foreignIds: 0, callDeltas: 0,
+  received: 0, duplicates: 0, seqGaps: 0, snapshots: 0, resumeBatches: 0, disconnects: 0, foreignIds: 0, callDeltas: 0, disconnectReasons: {},
 }));
 const figuresAt: number[] = [];
 const sockets: Socket[] = [];
@@ -80,7 +82,7 @@ for (let c = 0; c < nClients; c++) {
   sockets.push(socket);
   socket.on('connect', () => socket.emit('hello', {}));
   socket.on('connect_error', (err: Error) => port.postMessage({ type: 'error', message: `client ${c}: ${err.message}` }));
-  socket.on('disconnect', () => { cnt.disconnects++; });
+  socket.on('disconnect', (reason: string) => { cnt.disconnects++; cnt.disconnectReasons[reason] = (cnt.disconnectReasons[reason] ?? 0) + 1; });
   socket.on('snapshot', (s: WallState) => {
     cnt.snapshots++;
     seq = s.seq;
