@@ -1,6 +1,7 @@
 /**
  * `npm run bench:latency`: produce → wall-client receipt latency of police calls, in embedded
- * mode (the mode `npm start` runs; deployed mode does not yet carry deltas to the web).
+ * mode (the mode `npm start` runs). `npm run bench:latency -- --deployed` measures the deployed
+ * topology instead (bench/latency-deployed.ts).
  *
  * Each run starts a fresh server (`npm start`, SIMULATE=0, its own DATA_DIR and tokens), so
  * runs are independent (empty store, empty wall state, cold-to-warm JIT each time), connects
@@ -156,7 +157,7 @@ async function runOnce(run: number): Promise<RunResult> {
     server = await startServer({ DATA_DIR: dataDir, SIMULATE: '0', WALL_TOKEN: wallToken, INGEST_TOKEN: ingestToken }, { readyTimeoutMs: 600_000, waitForPages: true });
     const srv = server;
 
-    worker = startClients({ url: srv.url, token: wallToken, clients: CLIENTS, idPrefix, capacity: total, deflate: DEFLATE });
+    worker = startClients({ urls: [srv.url], token: wallToken, clients: CLIENTS, idPrefix, capacity: total, deflate: DEFLATE });
     await nextMessage(worker, 'ready', 60_000);
     const w = worker;
     let workerError: Error | null = null;
@@ -346,7 +347,9 @@ async function main(): Promise<void> {
   console.log(`latency: p50 ${f1(medians.p50)} p99 ${f1(medians.p99)}`);
 }
 
-main().catch((err: Error) => {
+// `-- --deployed`: the same measurement across 2 ingest and 2 web processes on Kafka and PostgreSQL (bench/latency-deployed.ts).
+const entry = process.argv.includes('--deployed') ? import('./latency-deployed').then((m) => m.mainDeployed()) : main();
+entry.catch((err: Error) => {
   console.error(err.stack ?? err.message);
   process.exit(1);
 });

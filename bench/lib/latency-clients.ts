@@ -20,7 +20,8 @@ import { io, type Socket } from 'socket.io-client';
 import type { WallDelta, WallState } from '@watchfloor/config/wall';
 
 export interface ClientsInput {
-  url: string; token: string; clients: number; idPrefix: string; capacity: number;
+  /** Web processes: client c connects to urls[c % urls.length] (a reverse proxy spreading screens over them). */
+  urls: readonly string[]; token: string; clients: number; idPrefix: string; capacity: number;
   /** Offer permessage-deflate, as browsers and socket.io-client do by default (false only to measure its cost). */
   deflate: boolean;
 }
@@ -28,6 +29,8 @@ export interface ClientsInput {
 export interface ClientCounters {
   received: number; duplicates: number; seqGaps: number; snapshots: number; resumeBatches: number;
   disconnects: number; foreignIds: number; callDeltas: number;
+  /** Why the server's side went away, by socket.io's reason ('ping timeout', 'transport close', …). */
+  disconnectReasons: Record<string, number>;
 }
 
 export interface ClientsResult {
@@ -43,14 +46,14 @@ export interface ClientsResult {
   loopDelay: { p50: number; p99: number; max: number };
 }
 
-const { url, token, clients: nClients, idPrefix, capacity, deflate } = workerData as ClientsInput;
+const { urls, token, clients: nClients, idPrefix, capacity, deflate } = workerData as ClientsInput;
 const port = parentPort!;
 const now = () => performance.timeOrigin + performance.now();
 
 const receipts = Array.from({ length: nClients }, () => new Float64Array(capacity).fill(Number.NaN));
 const emittedAt = new Float64Array(capacity).fill(Number.NaN);
 const counters: ClientCounters[] = Array.from({ length: nClients }, () => ({
-  received: 0, duplicates: 0, seqGaps: 0, snapshots: 0, resumeBatches: 0, disconnects: 0, foreignIds: 0, callDeltas: 0,
+  received: 0, duplicates: 0, seqGaps: 0, snapshots: 0, resumeBatches: 0, disconnects: 0, foreignIds: 0, callDeltas: 0, disconnectReasons: {},
 }));
 const figuresAt: number[] = [];
 const sockets: Socket[] = [];
@@ -71,7 +74,7 @@ for (let c = 0; c < nClients; c++) {
   const cnt = counters[c]!;
   const mine = receipts[c]!;
   let seq = -1;
-  const socket = io(url, {
+  const socket = io(urls[c % urls.length]!, {
     auth: { token }, query: { token }, transports: ['websocket'], reconnection: false, forceNew: true,
     // `false` reaches the ws constructor as is (engine.io-client's own default is { threshold: 1024 }); its typing only admits the object.
     perMessageDeflate: deflate ? { threshold: 1024 } : (false as unknown as { threshold: number }),
@@ -79,7 +82,7 @@ for (let c = 0; c < nClients; c++) {
   sockets.push(socket);
   socket.on('connect', () => socket.emit('hello', {}));
   socket.on('connect_error', (err: Error) => port.postMessage({ type: 'error', message: `client ${c}: ${err.message}` }));
-  socket.on('disconnect', () => { cnt.disconnects++; });
+  socket.on('disconnect', (reason: string) => { cnt.disconnects++; cnt.disconnectReasons[reason] = (cnt.disconnectReasons[reason] ?? 0) + 1; });
   socket.on('snapshot', (s: WallState) => {
     cnt.snapshots++;
     seq = s.seq;

@@ -26,3 +26,14 @@ export function machineCpuSeconds(): { busy: number; steal: number } {
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = f;
   return { busy: (user + nice + system + irq + softirq) / 100, steal: steal / 100 };
 }
+
+/** CPU seconds (user + system) used so far by one process (0 once it has exited). */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}

@@ -48,6 +48,12 @@ export interface StoredBatch<T extends Topic = Topic> {
   topic: T;
   records: RecordOf<T>[];
   source: SourceName;
+  /**
+   * Records of the batch the store held already. From Kafka these are a redelivery: the
+   * process that stored them may have died before it passed them on (its wall delta), so
+   * the wall deltas pass them on again (live/wall-deltas.ts). Rules never see them twice.
+   */
+  again?: RecordOf<T>[];
 }
 
 /** The event time of a stored record (canonical UTC ISO, ms). */

@@ -11,7 +11,7 @@ import type { Kafka } from 'kafkajs';
 import { createInProcessBus, type InProcessBus } from './bus/in-process-bus';
 import { createKafka, ensureTopics } from './kafka/client';
 import { kafkaDeltaSink, localDeltaSink, WALL_DELTA_TOPIC, type DeltaSink } from './live/delta-sink';
-import { toWallDelta, warningsDelta } from './live/wall-deltas';
+import { wallDeltaOf, warningsDelta } from './live/wall-deltas';
 import { startWarningService, storedFeed, type WarningService } from './warnings/service';
 import type { StoredRecord } from './records';
 
@@ -125,7 +125,10 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
     maxEventSkewSeconds: settings.MAX_EVENT_SKEW_SECONDS,
     ...(disk ? { disk } : {}),
   });
-  pipeline.onStored((batch) => deltas.publish(toWallDelta(batch)));
+  pipeline.onStored((batch) => {
+    const d = wallDeltaOf(batch);
+    return d ? deltas.publish(d) : undefined;
+  });
   if (source) await source.start(measured((topic, msgs, src) => pipeline.process(topic, msgs, src)));
   const k = kafka;
   const b = bus;

@@ -87,3 +87,25 @@ test('deltas produced while a web instance starts all reach it, none twice', asy
     await hub.stop();
   }
 });
+
+test('deltas reach a web instance in the order they were published (a case closed stays closed)', async () => {
+  const sink = kafkaDeltaSink(kafka, publisher, { topicPrefix: prefix, groupPrefix: `${prefix}o`, log: () => undefined });
+  const got: string[] = [];
+  const sub = await sink.subscribe((b) => { if (b.type === 'cases') got.push(b.items.map((c) => `${c.caseId}:${c.status}`).join()); });
+  const sent: string[] = [];
+  try {
+    // One case's changes, one delta each, as a process publishes them batch after batch.
+    const statuses = ['registered', 'mediating', 'escalated', 'mediating', 'resolved', 'closed'] as const;
+    for (let k = 0; k < 8; k++) {
+      for (const [i, status] of statuses.entries()) {
+        const item = { caseId: `ORD-${k}`, t: Date.now() + i, status, level: 'grid' as const, risk: 'blue' as const, gridId: 'g' };
+        await sink.publish({ type: 'cases', items: [item] });
+        sent.push(`${item.caseId}:${status}`);
+      }
+    }
+    await waitFor('every delta received', async () => got.length, (n) => n >= sent.length, 30_000, 50);
+    assert.deepEqual(got, sent);
+  } finally {
+    await sub.stop();
+  }
+});

@@ -41,7 +41,10 @@ export function localDeltaSink(): DeltaSink {
 export function kafkaDeltaSink(kafka: Kafka, publisher: Publisher, opts: { topicPrefix: string; groupPrefix: string; log: (l: string) => void }): DeltaSink {
   const topic = opts.topicPrefix + WALL_DELTA_TOPIC;
   return {
-    publish: async (body) => { await publisher.send(WALL_DELTA_TOPIC, [body]); },
+    // One key, so one partition: the web reads the deltas in the order each process published
+    // them. Spread over partitions, a case's "closed" could be read before its "mediating"
+    // and the screens would show it open again (the reducer drops closed cases).
+    publish: async (body) => { await publisher.send(WALL_DELTA_TOPIC, [body], () => WALL_DELTA_TOPIC); },
     async subscribe(onBody) {
       // The topic's end as of now, fixed before the consumer joins: a new group's "latest"
       // is only resolved at its first fetch, and whatever is produced until then would be lost.

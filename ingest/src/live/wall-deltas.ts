@@ -56,6 +56,20 @@ export function toWallDelta(batch: StoredBatch): WallDeltaBody {
   }
 }
 
+/**
+ * What a stored batch shows on the wall: its new records and, from Kafka, the redelivered ones
+ * too (null: nothing to show). A redelivery means the process that stored them may have died
+ * between its commit and its delta, and the wall would never hear of them; the reducer applies
+ * an item it holds already as a no-op. Only Kafka's: there a duplicate is the tail of what the
+ * dead consumer was doing, the newest news of its entities, while an HTTP sender re-posting an
+ * old file would bring back states the walls have moved past (a closed case, reopened).
+ */
+export function wallDeltaOf(batch: StoredBatch): WallDeltaBody | null {
+  const again = batch.source === 'kafka' ? batch.again ?? [] : [];
+  if (batch.records.length === 0 && again.length === 0) return null;
+  return toWallDelta({ ...batch, records: [...again, ...batch.records] });
+}
+
 /** Warning changes → a wall delta: the warning's latest state, no evidence ids or figures. */
 export function warningsDelta(changes: readonly WarningChange[]): WallDeltaBody {
   const last = new Map(changes.map((c) => [c.warning.id, c.warning]));

@@ -8,6 +8,7 @@
 import { DEAD_LETTER_TOPIC, type AnyEvent, type RejectionCode, type Topic } from '@watchfloor/config/contracts';
 import type { Db } from '../store/db';
 import { DiskFullError, isNoSpaceError, type DiskWatch } from '../store/disk-space';
+import { lockIncidents } from '../store/incident-locks';
 import { checkUnitReports } from '../store/unit-reports';
 import { writeDeadLetters, writeEvents, type DeadLetter } from '../store/write-events';
 import { deadLetterPayload, decode, TOO_LARGE_PAYLOAD_KEPT } from './decode';
@@ -106,6 +107,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     const t1 = performance.now();
     opts.disk?.refuseIfFull();
     const stored = await opts.db.transaction(async (tx) => {
+      await lockIncidents(tx, records);
       let toWrite = records;
       let refusedLetters: DeadLetter[] = [];
       const refusedRows: Rejected[] = [];
@@ -161,8 +163,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
           (err: Error) => log(`[ingest] dead-letter publish to ${DEAD_LETTER_TOPIC} failed: ${err.message}`));
       }
     }
-    if (fresh.length) {
-      const batch = { topic, records: fresh, source } as StoredBatch;
+    const freshSet = new Set<StoredRecord>(fresh);
+    const again = records.filter((r) => !freshSet.has(r));
+    if (fresh.length || again.length) {
+      const batch = { topic, records: fresh, source, again } as StoredBatch;
       for (const l of listeners) {
         try {
           await l(batch);

@@ -74,7 +74,8 @@ export interface WarningService {
 export type RecordFeed = (listener: (records: readonly StoredRecord[]) => Promise<void>) => () => void;
 
 export function storedFeed(pipeline: Pipeline): RecordFeed {
-  return (l) => pipeline.onStored((batch) => l(batch.records));
+  // A batch of redeliveries only (nothing new) is no news to the rules.
+  return (l) => pipeline.onStored((batch) => (batch.records.length ? l(batch.records) : undefined));
 }
 
 export function startWarningService(opts: {

@@ -11,6 +11,7 @@ import { newestEventTime, wallCameras, wallFigures, wallIncidents, wallOpenCases
 import { listWarnings, type WarningRow } from '@watchfloor/ingest/store/warnings';
 import type { DeltaSink } from '@watchfloor/ingest/live/delta-sink';
 import { DeltaLog } from './delta-log';
+import { EarlyMoves } from './early-moves';
 
 export function toWallWarning(w: WarningRow): WallWarning {
   return { id: w.id, rule: w.rule, colour: w.colour, regionCode: w.regionCode, reason: w.reason, raisedAt: Date.parse(w.raisedAt), status: w.status };
@@ -58,11 +59,15 @@ export async function startWallHub(opts: {
   let state: WallState | null = null;
   let seq = 0;
 
+  const early = new EarlyMoves();
   const emit = (body: WallDeltaBody) => {
+    early.note(body, state!);
     const d = { ...body, seq: ++seq, at: Date.now() } as WallDelta;
     state = apply(state!, d, opts.tz);
     deltaLog.push(d);
     for (const l of listeners) l(d);
+    // What came before these calls, now that the screens hold them.
+    for (const b of early.release(body)) emit(b);
   };
   const publish = (body: WallDeltaBody) => {
     if (pending) pending.push(body);
@@ -79,6 +84,7 @@ export async function startWallHub(opts: {
 
   let refreshing = false;
   const refreshFigures = () => {
+    early.prune(Date.now());
     if (refreshing) return;
     refreshing = true;
     wallFigures(opts.readDb ?? opts.db, new Date(), opts.tz, opts.region.cameras.length)
