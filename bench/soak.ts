@@ -76,6 +76,11 @@ const WEBGL_INIT_SCRIPT = `(() => {
 interface Sample {
   t: number;
   rssMB: number;
+  /** Where the RSS goes (reported, not judged): the main thread's V8 heap and external memory, the store thread's WASM memory and heap. */
+  serverHeapMB: number;
+  serverExternalMB: number;
+  storeWasmMB: number;
+  storeHeapMB: number;
   loopLagP99Ms: number;
   heapMB: number;
   domNodes: number;
@@ -88,6 +93,11 @@ interface Sample {
 
 function metric(text: string, name: string): number {
   const m = text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'm'));
+  return m ? Number(m[1]) : NaN;
+}
+
+function labelled(text: string, name: string, label: string): number {
+  const m = text.match(new RegExp(`^${name}\\{${label}\\} ([0-9.eE+-]+)$`, 'm'));
   return m ? Number(m[1]) : NaN;
 }
 
@@ -134,6 +144,10 @@ async function main() {
       const s: Sample = {
         t: (performance.now() - t0) / 1000,
         rssMB: metric(metrics, 'watchfloor_process_process_resident_memory_bytes') / 2 ** 20,
+        serverHeapMB: metric(metrics, 'watchfloor_process_nodejs_heap_size_used_bytes') / 2 ** 20,
+        serverExternalMB: metric(metrics, 'watchfloor_process_nodejs_external_memory_bytes') / 2 ** 20,
+        storeWasmMB: labelled(metrics, 'watchfloor_store_memory_bytes', 'kind="wasm"') / 2 ** 20,
+        storeHeapMB: labelled(metrics, 'watchfloor_store_memory_bytes', 'kind="heap_used"') / 2 ** 20,
         loopLagP99Ms: metric(metrics, 'watchfloor_process_nodejs_eventloop_lag_p99_seconds') * 1000,
         heapMB: pm('JSHeapUsedSize') / 2 ** 20,
         domNodes: pm('Nodes'),
@@ -144,7 +158,7 @@ async function main() {
         load1: os.loadavg()[0]!,
       };
       samples.push(s);
-      console.log(`  #${String(i).padStart(3)} t=${f1(s.t).padStart(7)} s  rss ${f1(s.rssMB)} MB  lag p99 ${f1(s.loopLagP99Ms)} ms  heap ${f1(s.heapMB)} MB  dom ${s.domNodes}  webgl ${s.webglLive}/${s.webglCreated}  db ${f1(s.dbMB)} MB  events ${s.events}  load ${s.load1.toFixed(2)}`);
+      console.log(`  #${String(i).padStart(3)} t=${f1(s.t).padStart(7)} s  rss ${f1(s.rssMB)} MB (heap ${f1(s.serverHeapMB)} ext ${f1(s.serverExternalMB)} wasm ${f1(s.storeWasmMB)} store-heap ${f1(s.storeHeapMB)})  lag p99 ${f1(s.loopLagP99Ms)} ms  heap ${f1(s.heapMB)} MB  dom ${s.domNodes}  webgl ${s.webglLive}/${s.webglCreated}  db ${f1(s.dbMB)} MB  events ${s.events}  load ${s.load1.toFixed(2)}`);
       const next = t0 + (i + 1) * INTERVAL_S * 1000;
       if (next > end + 1) break;
       await sleep(Math.max(0, next - performance.now()));
@@ -167,18 +181,24 @@ async function main() {
     bytesPerEventFirstHalf: perEvent(a, mid), bytesPerEventSecondHalf: perEvent(mid, z),
     trend: judgeTrend(series('dbMB'), { limitPct: 0 }),
   };
+  // Where the server's memory goes: reported with the same fit, not judged (RSS is).
+  const breakdown: Record<string, Trend> = {};
+  for (const k of ['serverHeapMB', 'serverExternalMB', 'storeWasmMB', 'storeHeapMB'] as const) breakdown[k] = judgeTrend(series(k), RULES.rssMB!);
   const pageErrors = errors();
   const failed = Object.entries(trends).filter(([, t]) => t.verdict === 'fail').map(([k, t]) => `${k}: ${t.reason}`);
   const insufficient = Object.values(trends).some((t) => t.verdict === 'insufficient');
   const verdict = failed.length || insufficient ? 'fail' : 'ok';
   const loadAvg = os.loadavg();
   const file = writeResult('soak', {
-    minutes: MINUTES, intervalS: INTERVAL_S, simulateSpeed: SPEED, rules: RULES, samples, trends, db,
+    minutes: MINUTES, intervalS: INTERVAL_S, simulateSpeed: SPEED, rules: RULES, samples, trends, breakdown, db,
     pageErrors, loadAvgEnd: loadAvg, loadAvgMedian: samples.map((s) => s.load1).sort((x, y) => x - y)[Math.floor(samples.length / 2)],
     verdict, failed, insufficient,
   });
   for (const [k, t] of Object.entries(trends)) {
     console.log(`  ${k.padEnd(13)} first ${f1(t.first)}  last ${f1(t.last)}  median ${f1(t.median)}  slope ${t.slopePerHour.toPrecision(3)}/h → ${f1(t.growth24hPct)} %/24 h  ${t.verdict}: ${t.reason}`);
+  }
+  for (const [k, t] of Object.entries(breakdown)) {
+    console.log(`  ${k.padEnd(16)} first ${f1(t.first)}  last ${f1(t.last)}  slope ${t.slopePerHour.toPrecision(3)}/h → ${f1(t.growth24hPct)} %/24 h (part of rss, reported)`);
   }
   console.log(`  db            ${f1(db.firstMB)} → ${f1(db.lastMB)} MB for ${db.eventsLast - db.eventsFirst} events; ${f1(db.bytesPerEventFirstHalf)} B/event first half, ${f1(db.bytesPerEventSecondHalf)} B/event second half (reported, not judged)`);
   if (pageErrors.length) console.log(`  page errors: ${pageErrors.slice(0, 5).join(' | ')}`);
