@@ -24,10 +24,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { CDPSession } from 'playwright-core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { collectPageErrors, launchBrowser, newPage, waitForWallReady } from '../test/support/browser';
 import { startServer } from '../test/support/server';
 import { writeResult } from './lib/results';
+import { heldState, type Held } from './lib/soak-held';
 import { judgeTrend, type Point, type Trend, type TrendRule } from './lib/soak-trend';
 
 const { values: args } = parseArgs({
@@ -35,6 +37,7 @@ const { values: args } = parseArgs({
     minutes: { type: 'string', default: '30' },
     'interval-s': { type: 'string', default: '30' },
     speed: { type: 'string' },
+    'heap-snapshots': { type: 'string' },
   },
 });
 const MINUTES = Number(args.minutes);
@@ -42,7 +45,10 @@ const INTERVAL_S = Number(args['interval-s']);
 const MAX_SKEW_S = 7 * 86_400;
 // Keep the simulated lead inside the skew limit, with a tenth to spare.
 const SPEED = Number(args.speed ?? Math.min(50, Math.max(1, Math.floor(1 + (0.9 * MAX_SKEW_S) / (MINUTES * 60)))));
+const TOTAL_SAMPLES = Math.floor((MINUTES * 60) / INTERVAL_S) + 1;
 if (!(MINUTES > 0) || !(INTERVAL_S > 0) || !(SPEED > 0)) throw new Error('--minutes, --interval-s and --speed are positive numbers');
+/** A folder: the wall's heap snapshot is written there at the start of the second half and at the end (open both in DevTools → Memory → Comparison). */
+const SNAPSHOT_DIR = args['heap-snapshots'];
 const WALL_TOKEN = 'soak-wall-token-0123';
 const ADMIN_TOKEN = 'soak-admin-token-0123';
 
@@ -81,6 +87,8 @@ interface Sample {
   serverExternalMB: number;
   storeWasmMB: number;
   storeHeapMB: number;
+  serverHeapTotalMB: number;
+  storeHeapTotalMB: number;
   loopLagP99Ms: number;
   heapMB: number;
   domNodes: number;
@@ -88,6 +96,8 @@ interface Sample {
   webglCreated: number;
   dbMB: number;
   events: number;
+  /** What the server's wall state holds (bench/lib/soak-held.ts). */
+  held: Held;
   load1: number;
 }
 
@@ -105,6 +115,39 @@ function sumMetric(text: string, name: string): number {
   let s = 0;
   for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'gm'))) s += Number(m[1]);
   return s;
+}
+
+/**
+ * GET /metrics, tried again on a connection error: a kept-alive connection the server closes as
+ * idle just as the next request goes out ends in ECONNRESET, which says nothing about a leak.
+ * A server that stays unreachable fails the soak (the error propagates).
+ */
+async function scrape(url: string, attempts = 3): Promise<string> {
+  for (let i = 1; ; i++) {
+    try {
+      const res = await fetch(url, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      if (!res.ok) throw new Error(`GET /metrics answered ${res.status}`);
+      return await res.text();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await sleep(1000);
+    }
+  }
+}
+
+/** The page's heap as a .heapsnapshot file (CDP streams it in chunks). */
+async function wallHeapSnapshot(cdp: CDPSession, file: string): Promise<void> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const out = fs.createWriteStream(file);
+  const onChunk = ({ chunk }: { chunk: string }) => { out.write(chunk); };
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  try {
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  } finally {
+    cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    await new Promise<void>((r) => out.end(r));
+  }
+  console.log(`  heap snapshot of the wall: ${file}`);
 }
 
 function dirBytes(dir: string): number {
@@ -136,7 +179,8 @@ async function main() {
     const t0 = performance.now();
     const end = t0 + MINUTES * 60_000;
     for (let i = 0; ; i++) {
-      const metrics = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+      const metrics = await scrape(`${server.url}/metrics`);
+      const held = await heldState(server.url, WALL_TOKEN);
       await cdp.send('HeapProfiler.collectGarbage');
       const perf = (await cdp.send('Performance.getMetrics')).metrics;
       const pm = (n: string) => perf.find((m) => m.name === n)?.value ?? NaN;
@@ -148,6 +192,8 @@ async function main() {
         serverExternalMB: metric(metrics, 'watchfloor_process_nodejs_external_memory_bytes') / 2 ** 20,
         storeWasmMB: labelled(metrics, 'watchfloor_store_memory_bytes', 'kind="wasm"') / 2 ** 20,
         storeHeapMB: labelled(metrics, 'watchfloor_store_memory_bytes', 'kind="heap_used"') / 2 ** 20,
+        serverHeapTotalMB: metric(metrics, 'watchfloor_process_nodejs_heap_size_total_bytes') / 2 ** 20,
+        storeHeapTotalMB: labelled(metrics, 'watchfloor_store_memory_bytes', 'kind="heap_total"') / 2 ** 20,
         loopLagP99Ms: metric(metrics, 'watchfloor_process_nodejs_eventloop_lag_p99_seconds') * 1000,
         heapMB: pm('JSHeapUsedSize') / 2 ** 20,
         domNodes: pm('Nodes'),
@@ -155,11 +201,13 @@ async function main() {
         webglCreated: gl.created,
         dbMB: dirBytes(dataDir) / 2 ** 20,
         events: sumMetric(metrics, 'watchfloor_events_ingested_total'),
+        held,
         load1: os.loadavg()[0]!,
       };
       samples.push(s);
-      console.log(`  #${String(i).padStart(3)} t=${f1(s.t).padStart(7)} s  rss ${f1(s.rssMB)} MB (heap ${f1(s.serverHeapMB)} ext ${f1(s.serverExternalMB)} wasm ${f1(s.storeWasmMB)} store-heap ${f1(s.storeHeapMB)})  lag p99 ${f1(s.loopLagP99Ms)} ms  heap ${f1(s.heapMB)} MB  dom ${s.domNodes}  webgl ${s.webglLive}/${s.webglCreated}  db ${f1(s.dbMB)} MB  events ${s.events}  load ${s.load1.toFixed(2)}`);
+      console.log(`  #${String(i).padStart(3)} t=${f1(s.t).padStart(7)} s  rss ${f1(s.rssMB)} MB (heap ${f1(s.serverHeapMB)}/${f1(s.serverHeapTotalMB)} ext ${f1(s.serverExternalMB)} wasm ${f1(s.storeWasmMB)} store-heap ${f1(s.storeHeapMB)}/${f1(s.storeHeapTotalMB)})  lag p99 ${f1(s.loopLagP99Ms)} ms  heap ${f1(s.heapMB)} MB  dom ${s.domNodes}  webgl ${s.webglLive}/${s.webglCreated}  db ${f1(s.dbMB)} MB  events ${s.events}  held ${s.held.incidents} inc ${s.held.alerts} alerts ${s.held.openCases} cases seq ${s.held.seq} (${f1(s.held.snapshotKB)} kB)  load ${s.load1.toFixed(2)}`);
       const next = t0 + (i + 1) * INTERVAL_S * 1000;
+      if (SNAPSHOT_DIR && (i === Math.ceil(TOTAL_SAMPLES / 2) || next > end + 1)) await wallHeapSnapshot(cdp, path.join(SNAPSHOT_DIR, `wall-${String(i).padStart(3, '0')}.heapsnapshot`));
       if (next > end + 1) break;
       await sleep(Math.max(0, next - performance.now()));
     }
@@ -168,9 +216,10 @@ async function main() {
     await server.stop();
   }
 
-  const series = (k: keyof Sample): Point[] => samples.map((s) => ({ t: s.t, v: s[k] }));
+  type Numeric = { [K in keyof Sample]: Sample[K] extends number ? K : never }[keyof Sample];
+  const series = (k: Numeric): Point[] => samples.map((s) => ({ t: s.t, v: s[k] }));
   const trends: Record<string, Trend> = {};
-  for (const [k, rule] of Object.entries(RULES)) trends[k] = judgeTrend(series(k as keyof Sample), rule);
+  for (const [k, rule] of Object.entries(RULES)) trends[k] = judgeTrend(series(k as Numeric), rule);
   // The database, reported per stored event (it grows with the data by design).
   const mid = samples[Math.floor(samples.length / 2)]!;
   const a = samples[0]!;
@@ -183,7 +232,7 @@ async function main() {
   };
   // Where the server's memory goes: reported with the same fit, not judged (RSS is).
   const breakdown: Record<string, Trend> = {};
-  for (const k of ['serverHeapMB', 'serverExternalMB', 'storeWasmMB', 'storeHeapMB'] as const) breakdown[k] = judgeTrend(series(k), RULES.rssMB!);
+  for (const k of ['serverHeapMB', 'serverHeapTotalMB', 'serverExternalMB', 'storeWasmMB', 'storeHeapMB', 'storeHeapTotalMB'] as const) breakdown[k] = judgeTrend(series(k), RULES.rssMB!);
   const pageErrors = errors();
   const failed = Object.entries(trends).filter(([, t]) => t.verdict === 'fail').map(([k, t]) => `${k}: ${t.reason}`);
   const insufficient = Object.values(trends).some((t) => t.verdict === 'insufficient');
@@ -201,6 +250,7 @@ async function main() {
     console.log(`  ${k.padEnd(16)} first ${f1(t.first)}  last ${f1(t.last)}  slope ${t.slopePerHour.toPrecision(3)}/h → ${f1(t.growth24hPct)} %/24 h (part of rss, reported)`);
   }
   console.log(`  db            ${f1(db.firstMB)} → ${f1(db.lastMB)} MB for ${db.eventsLast - db.eventsFirst} events; ${f1(db.bytesPerEventFirstHalf)} B/event first half, ${f1(db.bytesPerEventSecondHalf)} B/event second half (reported, not judged)`);
+  console.log(`  held          incidents ${a.held.incidents} → ${z.held.incidents}, alerts ${a.held.alerts} → ${z.held.alerts}, open cases ${a.held.openCases} → ${z.held.openCases}, snapshot ${f1(a.held.snapshotKB)} → ${f1(z.held.snapshotKB)} kB, ${z.held.seq - a.held.seq} deltas (grows by design while simulated time leads the clock, up to the caps)`);
   if (pageErrors.length) console.log(`  page errors: ${pageErrors.slice(0, 5).join(' | ')}`);
   console.log(`  results: ${file}`);
   const key = `rss ${f1(a.rssMB)}→${f1(z.rssMB)} MB (${f1(trends.rssMB!.growth24hPct)} %/24h), heap ${f1(a.heapMB)}→${f1(z.heapMB)} MB (${f1(trends.heapMB!.growth24hPct)} %/24h), dom ${a.domNodes}→${z.domNodes}, webgl ${a.webglLive}→${z.webglLive}, lag p99 ${f1(trends.loopLagP99Ms!.median)} ms, db ${f1(z.dbMB)} MB, ${samples.length} samples over ${MINUTES} min, load ${loadAvg.map((x) => x.toFixed(2)).join(' ')}`;
