@@ -29,6 +29,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { collectPageErrors, launchBrowser, newPage, waitForWallReady } from '../test/support/browser';
 import { startServer } from '../test/support/server';
 import { writeResult } from './lib/results';
+import { heapGrowth, type HeapGrowth } from './lib/soak-heapdiff';
 import { heldState, type Held } from './lib/soak-held';
 import { judgeTrend, type Point, type Trend, type TrendRule } from './lib/soak-trend';
 
@@ -167,6 +168,7 @@ async function main() {
   }, { waitForPages: true });
   const browser = await launchBrowser();
   const samples: Sample[] = [];
+  const snapshots: string[] = [];
   let errors: () => string[] = () => [];
   try {
     const page = await newPage(browser, { width: 1920, height: 1080 });
@@ -207,7 +209,11 @@ async function main() {
       samples.push(s);
       console.log(`  #${String(i).padStart(3)} t=${f1(s.t).padStart(7)} s  rss ${f1(s.rssMB)} MB (heap ${f1(s.serverHeapMB)}/${f1(s.serverHeapTotalMB)} ext ${f1(s.serverExternalMB)} wasm ${f1(s.storeWasmMB)} store-heap ${f1(s.storeHeapMB)}/${f1(s.storeHeapTotalMB)})  lag p99 ${f1(s.loopLagP99Ms)} ms  heap ${f1(s.heapMB)} MB  dom ${s.domNodes}  webgl ${s.webglLive}/${s.webglCreated}  db ${f1(s.dbMB)} MB  events ${s.events}  held ${s.held.incidents} inc ${s.held.alerts} alerts ${s.held.openCases} cases seq ${s.held.seq} (${f1(s.held.snapshotKB)} kB)  load ${s.load1.toFixed(2)}`);
       const next = t0 + (i + 1) * INTERVAL_S * 1000;
-      if (SNAPSHOT_DIR && (i === Math.ceil(TOTAL_SAMPLES / 2) || next > end + 1)) await wallHeapSnapshot(cdp, path.join(SNAPSHOT_DIR, `wall-${String(i).padStart(3, '0')}.heapsnapshot`));
+      if (SNAPSHOT_DIR && (i === Math.floor(TOTAL_SAMPLES / 2) || next > end + 1)) {
+        const file = path.join(SNAPSHOT_DIR, `wall-${String(i).padStart(3, '0')}.heapsnapshot`);
+        await wallHeapSnapshot(cdp, file);
+        snapshots.push(file);
+      }
       if (next > end + 1) break;
       await sleep(Math.max(0, next - performance.now()));
     }
@@ -233,13 +239,15 @@ async function main() {
   // Where the server's memory goes: reported with the same fit, not judged (RSS is).
   const breakdown: Record<string, Trend> = {};
   for (const k of ['serverHeapMB', 'serverHeapTotalMB', 'serverExternalMB', 'storeWasmMB', 'storeHeapMB', 'storeHeapTotalMB'] as const) breakdown[k] = judgeTrend(series(k), RULES.rssMB!);
+  // The second half's heap growth by kind, when the snapshots were taken (compiled code levels off).
+  const wallGrowth: HeapGrowth | null = snapshots.length === 2 ? heapGrowth(snapshots[0]!, snapshots[1]!) : null;
   const pageErrors = errors();
   const failed = Object.entries(trends).filter(([, t]) => t.verdict === 'fail').map(([k, t]) => `${k}: ${t.reason}`);
   const insufficient = Object.values(trends).some((t) => t.verdict === 'insufficient');
   const verdict = failed.length || insufficient ? 'fail' : 'ok';
   const loadAvg = os.loadavg();
   const file = writeResult('soak', {
-    minutes: MINUTES, intervalS: INTERVAL_S, simulateSpeed: SPEED, rules: RULES, samples, trends, breakdown, db,
+    minutes: MINUTES, intervalS: INTERVAL_S, simulateSpeed: SPEED, rules: RULES, samples, trends, breakdown, db, wallGrowth,
     pageErrors, loadAvgEnd: loadAvg, loadAvgMedian: samples.map((s) => s.load1).sort((x, y) => x - y)[Math.floor(samples.length / 2)],
     verdict, failed, insufficient,
   });
@@ -251,6 +259,7 @@ async function main() {
   }
   console.log(`  db            ${f1(db.firstMB)} → ${f1(db.lastMB)} MB for ${db.eventsLast - db.eventsFirst} events; ${f1(db.bytesPerEventFirstHalf)} B/event first half, ${f1(db.bytesPerEventSecondHalf)} B/event second half (reported, not judged)`);
   console.log(`  held          incidents ${a.held.incidents} → ${z.held.incidents}, alerts ${a.held.alerts} → ${z.held.alerts}, open cases ${a.held.openCases} → ${z.held.openCases}, snapshot ${f1(a.held.snapshotKB)} → ${f1(z.held.snapshotKB)} kB, ${z.held.seq - a.held.seq} deltas (grows by design while simulated time leads the clock, up to the caps)`);
+  if (wallGrowth) console.log(`  wall heap     between the snapshots (${snapshots.map((f) => path.basename(f)).join(', ')}): ${f1(wallGrowth.fromMB)} → ${f1(wallGrowth.toMB)} MB; compiled code ${wallGrowth.codeMB >= 0 ? '+' : ''}${wallGrowth.codeMB.toFixed(2)} MB, everything else ${wallGrowth.otherMB >= 0 ? '+' : ''}${wallGrowth.otherMB.toFixed(2)} MB`);
   if (pageErrors.length) console.log(`  page errors: ${pageErrors.slice(0, 5).join(' | ')}`);
   console.log(`  results: ${file}`);
   const key = `rss ${f1(a.rssMB)}→${f1(z.rssMB)} MB (${f1(trends.rssMB!.growth24hPct)} %/24h), heap ${f1(a.heapMB)}→${f1(z.heapMB)} MB (${f1(trends.heapMB!.growth24hPct)} %/24h), dom ${a.domNodes}→${z.domNodes}, webgl ${a.webglLive}→${z.webglLive}, lag p99 ${f1(trends.loopLagP99Ms!.median)} ms, db ${f1(z.dbMB)} MB, ${samples.length} samples over ${MINUTES} min, load ${loadAvg.map((x) => x.toFixed(2)).join(' ')}`;
