@@ -17,7 +17,7 @@ export type Request =
   | { id: number; op: 'copy'; tx: null; sql: string; csv: string }
   | { id: number; op: 'begin' | 'commit' | 'rollback'; tx: number }
   | { id: number; op: 'close' }
-  /** Answered at once, not queued behind statements: what the soak and /metrics watch for leaks. */
+  /** Not queued behind the statements waiting their turn (a statement running synchronously still runs first): for /metrics and the soak. */
   | { id: number; op: 'memory' };
 
 /** The fields PostgreSQL reports with an error (pg-protocol's DatabaseError), all optional. */
