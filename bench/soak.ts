@@ -228,6 +228,8 @@ async function main() {
   } finally {
     await browser.close().catch(() => undefined);
     await server.stop();
+    // The run's database is measured, not kept (a 24 h run leaves GBs in the temp folder).
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
 
   type Numeric = { [K in keyof Sample]: Sample[K] extends number ? K : never }[keyof Sample];
