@@ -100,3 +100,29 @@ export function judgeTrend(series: readonly Point[], rule: TrendRule): Trend {
   if (growth24h > allowed && tStat > T_MIN) return { ...base, verdict: 'fail', reason: `grows ${g}/24 h (allowed ${lim}), t = ${ts}` };
   return { ...base, verdict: 'ok', reason: growth24h > allowed ? `slope ${g}/24 h above the limit ${lim} but not significant (t = ${ts} ≤ ${T_MIN})` : `grows ${g}/24 h (allowed ${lim})` };
 }
+
+export interface PerUnit {
+  /** Least-squares slope of the value against the count over the second half (e.g. bytes per stored event). */
+  perUnit: number;
+  samplesFitted: number;
+  verdict: 'ok' | 'fail' | 'insufficient';
+  reason: string;
+}
+
+/**
+ * A store that grows with what it stores is right; one that grows faster than that is not. The
+ * database's bytes are fitted against the events stored (not against time) over the second half,
+ * and the slope — bytes per stored event — may not exceed `limit`. Files grow in steps (pages,
+ * chunks, WAL segments), so a short run's slope is noisy; the limit leaves room for that.
+ */
+export function judgePerUnit(points: readonly { count: number; v: number }[], limit: number, unit = 'B/event'): PerUnit {
+  const half = points.slice(Math.floor(points.length / 2));
+  if (half.length < MIN_FIT || half.at(-1)!.count <= half[0]!.count) {
+    return { perUnit: NaN, samplesFitted: half.length, verdict: 'insufficient', reason: `${half.length} samples over ${half.length ? half.at(-1)!.count - half[0]!.count : 0} counted in the second half (need ${MIN_FIT} and a rising count)` };
+  }
+  const { b } = fitLine(half.map((p) => ({ t: p.count, v: p.v })));
+  const v = b.toPrecision(3);
+  return b > limit
+    ? { perUnit: b, samplesFitted: half.length, verdict: 'fail', reason: `${v} ${unit} (allowed ${limit})` }
+    : { perUnit: b, samplesFitted: half.length, verdict: 'ok', reason: `${v} ${unit} (allowed ${limit})` };
+}

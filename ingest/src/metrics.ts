@@ -6,6 +6,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { REJECTION_CODES, type Topic } from '@watchfloor/config/contracts';
 import type { BatchOutcome, RawMessage, SourceName } from './records';
+import type { StoreMemory } from './store/db';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'watchfloor_process_' });
@@ -102,5 +103,30 @@ export function dataDiskGauges(read: () => { freeBytes: number | null; minFreeBy
     help: '1 while ingest is refused because the disk of DATA_DIR is (nearly) full, 0 otherwise.',
     registers: [registry],
     collect() { this.set(read().full ? 1 : 0); },
+  });
+}
+
+/**
+ * The embedded store thread's memory, asked when scraped: its WASM memory and V8 heap are in the
+ * process's RSS but not in the main thread's heap figures, so a leak there would otherwise be unnamed.
+ */
+export function storeMemoryGauge(read: () => Promise<StoreMemory>): void {
+  const name = 'watchfloor_store_memory_bytes';
+  registry.removeSingleMetric(name);
+  new Gauge({
+    name,
+    help: 'Memory of the embedded store thread, by kind: wasm (PGlite linear memory; grows, never shrinks), heap_used and heap_total (that thread\'s V8 heap).',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    async collect() {
+      try {
+        const m = await read();
+        this.set({ kind: 'wasm' }, m.wasmBytes);
+        this.set({ kind: 'heap_used' }, m.heapUsedBytes);
+        this.set({ kind: 'heap_total' }, m.heapTotalBytes);
+      } catch {
+        // A closed or failed store: keep the last figures, the scrape must not fail.
+      }
+    },
   });
 }

@@ -32,7 +32,7 @@ import { openStore } from './store/open';
 import { lastEventTimes } from './store/queries/health';
 import { callerHashesExist } from './store/queries/privacy';
 import { lagByPartition } from './kafka/lag';
-import { consumerLagGauge, dataDiskGauges, measured } from './metrics';
+import { consumerLagGauge, dataDiskGauges, measured, storeMemoryGauge } from './metrics';
 
 export interface Runtime {
   settings: Settings;
@@ -88,6 +88,8 @@ export async function startRuntime(settings: Settings, opts: RuntimeOptions): Pr
   const db = await openStore(settings);
   const disk = settings.embeddedDb ? watchDisk({ dir: settings.DATA_DIR, minFreeMb: settings.DATA_DIR_MIN_FREE_MB, log }) : null;
   if (disk) dataDiskGauges(disk.state);
+  const storeMemory = db.memory?.bind(db);
+  if (storeMemory) storeMemoryGauge(storeMemory);
   // Checked against the store's hashes before anything else starts: a lost key must stop the start.
   const phoneKey = await resolvePhoneKey(settings.PHONE_HASH_KEY, settings.DATA_DIR, { hashesExist: () => callerHashesExist(db) })
     .catch(async (err: Error) => { await db.close(); throw err; });

@@ -105,6 +105,19 @@ describe('embedded store worker', () => {
     await db.copyCsv('t', ['id', 'note'], '30,"x, y"\n31,z\n');
     assert.deepEqual((await db.query<{ note: string }>('SELECT note FROM t WHERE id IN (30, 31) ORDER BY id')).rows.map((r) => r.note), ['x, y', 'z']);
   });
+
+  test("the store thread's memory is reported (WASM linear memory, its V8 heap), with statements in flight", async () => {
+    assert.ok(db.memory, 'the embedded store reports its memory');
+    const idle = await db.memory();
+    // PGlite's linear memory is tens of MB at least, in 64 KiB WebAssembly pages.
+    assert.ok(idle.wasmBytes > 16 * 2 ** 20 && idle.wasmBytes % 65_536 === 0, String(idle.wasmBytes));
+    assert.ok(idle.heapUsedBytes > 0 && idle.heapTotalBytes >= idle.heapUsedBytes, JSON.stringify(idle));
+    // Asked while a statement is in flight: answered, and the statement's answer is not disturbed.
+    const q = db.query<{ n: number }>('SELECT count(*)::int AS n FROM generate_series(1, 300000)');
+    const busy = await db.memory();
+    assert.ok(busy.wasmBytes >= idle.wasmBytes);
+    assert.equal((await q).rows[0]!.n, 300_000);
+  });
 });
 
 test('close() waits for what was asked, then ends the worker; later calls reject', async () => {
@@ -113,5 +126,6 @@ test('close() waits for what was asked, then ends the worker; later calls reject
   await db.close();
   assert.equal((await q).rows[0]!.n, 100_000);
   await assert.rejects(db.query('SELECT 1'), /closed/);
+  await assert.rejects(db.memory!(), /closed/);
   await db.close(); // twice is harmless
 });

@@ -214,6 +214,9 @@ describe('the HTTP layer', () => {
     }
     assert.match(text, /^watchfloor_delta_latency_seconds_count [1-9]/m, 'the stored batch reached the hub');
     assert.match(text, /^watchfloor_consumer_lag\{topic="bus",partition="0"\} \d+/m);
+    // The embedded store thread's memory: in RSS, not in the main thread's heap figures.
+    assert.match(text, /^watchfloor_store_memory_bytes\{kind="wasm"\} [1-9]/m);
+    assert.match(text, /^watchfloor_store_memory_bytes\{kind="heap_used"\} [1-9]/m);
     // Reasons are codes, never the free text of a rejection.
     assert.doesNotMatch(text, /reason="[^"]*[ :]/);
     assert.equal((await fetch(`${server.url}/metrics`, { headers: bearer(WALL) })).status, 401, 'the wall token does not scrape');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mulberry32 } from '@watchfloor/ingest/simulator/random';
-import { fitLine, judgeTrend, type Point } from '../../bench/lib/soak-trend';
+import { fitLine, judgePerUnit, judgeTrend, type Point } from '../../bench/lib/soak-trend';
 
 const RSS = { limitPct: 25 };
 
@@ -70,4 +70,20 @@ test('strict: a WebGL context count that rises once in the second half fails; a 
 
 test('too few samples give no verdict rather than a guess', () => {
   assert.equal(judgeTrend(series((t) => t, 6), RSS).verdict, 'insufficient');
+});
+
+test('the database growing with what it stores passes; growing while nothing is stored fails', () => {
+  const rng = mulberry32(7);
+  // 60 samples, 500 events each, ~800 B/event with page-sized steps.
+  const stored = Array.from({ length: 60 }, (_, i) => ({ count: i * 500, v: 50e6 + i * 500 * 800 + Math.floor(rng() * 4) * 8192 }));
+  const ok = judgePerUnit(stored, 4096);
+  assert.equal(ok.verdict, 'ok', ok.reason);
+  assert.ok(Math.abs(ok.perUnit - 800) < 100, String(ok.perUnit));
+  // The same events, but a table that also grows by 4 MB a sample whatever is stored (8 KB per event).
+  const leaking = stored.map((p, i) => ({ count: p.count, v: p.v + i * 4e6 }));
+  const bad = judgePerUnit(leaking, 4096);
+  assert.equal(bad.verdict, 'fail', bad.reason);
+  // Nothing stored in the second half: no verdict, which the soak counts as a failure.
+  const idle = stored.map((p, i) => ({ count: Math.min(p.count, 10_000), v: p.v + i }));
+  assert.equal(judgePerUnit(idle, 4096).verdict, 'insufficient');
 });

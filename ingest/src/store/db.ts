@@ -15,6 +15,9 @@ export interface Session extends Queryable {
   execRaw(sql: string): Promise<void>;
 }
 
+/** The embedded store thread's memory: PGlite's WASM linear memory (it grows, never shrinks) and that thread's V8 heap. */
+export interface StoreMemory { wasmBytes: number; heapUsedBytes: number; heapTotalBytes: number }
+
 export interface Db extends Queryable {
   readonly flavor: DbFlavor;
   readonly kind: 'embedded' | 'server';
@@ -36,4 +39,6 @@ export interface Db extends Queryable {
   /** Bulk-loads CSV rows with COPY (bulk loads and the ingest benchmark's yardstick). */
   copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
   close(): Promise<void>;
+  /** The embedded store's own thread's memory (absent for a server, whose memory is not ours). */
+  memory?(): Promise<StoreMemory>;
 }

@@ -10,7 +10,7 @@
  * open, only its own statements go to the worker, and everything else waits its turn.
  */
 import { Worker } from 'node:worker_threads';
-import type { Db, Queryable, Session } from './db';
+import type { Db, Queryable, Session, StoreMemory } from './db';
 import { EmbeddedStoreError, type Reply, type Request, type WorkerInit } from './pglite-protocol';
 import { ident } from './sql-ident';
 
@@ -32,11 +32,17 @@ function startWorker(init: WorkerInit): Worker {
 export async function openPglite(dataDir: string | null): Promise<Db> {
   const worker = startWorker({ dataDir });
   const pending = new Map<number, { resolve(rows: unknown[]): void; reject(err: Error): void }>();
+  const memoryAsks = new Map<number, { resolve(m: StoreMemory): void; reject(err: Error): void }>();
   let nextId = 0;
   let stopped: Error | null = null;
   let closing: Promise<void> | null = null;
 
   const settle = (r: Reply) => {
+    if (r.kind === 'memory') {
+      memoryAsks.get(r.id)?.resolve(r.memory);
+      memoryAsks.delete(r.id);
+      return;
+    }
     if (r.kind !== 'result' && r.kind !== 'error') return;
     const p = pending.get(r.id);
     if (!p) return;
@@ -51,6 +57,8 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
     stopped ??= err;
     for (const p of pending.values()) p.reject(stopped);
     pending.clear();
+    for (const p of memoryAsks.values()) p.reject(stopped);
+    memoryAsks.clear();
   };
 
   await new Promise<void>((resolve, reject) => {
@@ -153,6 +161,14 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
     holdLock: async () => ({ release: async () => undefined }),
     async copyCsv(table, columns, csv) {
       await outside({ op: 'copy', tx: null, sql: `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, csv });
+    },
+    memory() {
+      if (stopped) return Promise.reject(stopped);
+      const id = ++nextId;
+      return new Promise<StoreMemory>((resolve, reject) => {
+        memoryAsks.set(id, { resolve, reject });
+        worker.postMessage({ op: 'memory', id } satisfies Request);
+      });
     },
     close() {
       closing ??= (async () => {

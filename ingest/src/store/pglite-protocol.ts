@@ -6,6 +6,8 @@
  * they cross as plain data and are rebuilt on the caller's side.
  */
 
+import type { StoreMemory } from './db';
+
 export interface WorkerInit { dataDir: string | null }
 
 /** `tx` names the transaction a statement belongs to (null: none); the worker refuses a mismatch. */
@@ -14,7 +16,9 @@ export type Request =
   | { id: number; op: 'exec'; tx: number | null; sql: string }
   | { id: number; op: 'copy'; tx: null; sql: string; csv: string }
   | { id: number; op: 'begin' | 'commit' | 'rollback'; tx: number }
-  | { id: number; op: 'close' };
+  | { id: number; op: 'close' }
+  /** Not queued behind the statements waiting their turn (a statement running synchronously still runs first): for /metrics and the soak. */
+  | { id: number; op: 'memory' };
 
 /** The fields PostgreSQL reports with an error (pg-protocol's DatabaseError), all optional. */
 export const PG_ERROR_FIELDS = [
@@ -29,6 +33,7 @@ export type Reply =
   | { kind: 'ready' }
   | { kind: 'failed'; error: WireError }
   | { kind: 'result'; id: number; rows: unknown[] }
+  | { kind: 'memory'; id: number; memory: StoreMemory }
   | { kind: 'error'; id: number; error: WireError };
 
 /** A thrown non-Error (the WASM side throws plain objects) as text that says something, not "[object Object]". */

