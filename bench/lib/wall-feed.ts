@@ -2,8 +2,8 @@
  * The benchmark's "direct" feed: the page is served through a small proxy in the benchmark
  * process, which forwards every HTTP request (pages, assets, /api/…) to the real server but
  * answers the wall's socket.io itself, with the gateway's protocol (web/src/server/live/
- * gateway.ts): `hello` → `snapshot` (or the missed `deltas`), live `delta`s, a `tick` every
- * 5 s. The snapshot is the real server's (taken after the back-fill); the deltas are built
+ * gateway.ts, config/src/wall/protocol.ts): `hello` → `snapshot` (or the missed `deltas`),
+ * live `delta`s, a versioned `tick` every 5 s, `upgrade` to a client of another version. The snapshot is the real server's (taken after the back-fill); the deltas are built
  * from the load's events by the server's own code (ingest `enrich`, then `toWallDelta`), and
  * numbered on from the snapshot's sequence, the state kept with the shared reducer.
  *
@@ -18,7 +18,7 @@ import { Server } from 'socket.io';
 import { io as ioClient } from 'socket.io-client';
 import type { AnyEvent, Topic } from '@watchfloor/config/contracts';
 import { buildGridIndex } from '@watchfloor/config/region';
-import { apply, prune, type WallDelta, type WallDeltaBody, type WallState } from '@watchfloor/config/wall';
+import { Hello, WALL_EVENTS, WALL_PROTOCOL_VERSION, apply, prune, type Tick, type WallDelta, type WallDeltaBody, type WallState } from '@watchfloor/config/wall';
 import { enrich } from '@watchfloor/ingest/pipeline/enrich';
 import { phoneProtector } from '@watchfloor/ingest/pipeline/privacy';
 import type { StoredBatch } from '@watchfloor/ingest/records';
@@ -73,19 +73,26 @@ export async function startDirectFeed(opts: { upstream: string; tokens: string[]
     else next(new Error('unauthorized'));
   });
   io.on('connection', (socket) => {
-    socket.on('hello', (msg: { epoch?: unknown; seq?: unknown } | undefined) => {
-      const m = msg ?? {};
-      if (m.epoch === state.epoch && typeof m.seq === 'number' && log.length && m.seq >= log[0]!.seq - 1) {
-        const missed = log.filter((d) => d.seq > (m.seq as number));
+    socket.on(WALL_EVENTS.hello, (msg: unknown) => {
+      const h = Hello.safeParse(msg ?? {});
+      if (!h.success) return;
+      const m = h.data;
+      if (m.v !== WALL_PROTOCOL_VERSION) {
+        socket.emit(WALL_EVENTS.upgrade, { v: WALL_PROTOCOL_VERSION });
+        return;
+      }
+      if (m.epoch === state.epoch && m.seq !== undefined && log.length && m.seq >= log[0]!.seq - 1) {
+        const from = m.seq;
+        const missed = log.filter((d) => d.seq > from);
         resumes++;
         ready.add(socket.id);
-        if (missed.length) socket.emit('deltas', missed);
+        if (missed.length) socket.emit(WALL_EVENTS.deltas, missed);
         return;
       }
       snapshots++;
       state = prune(state, Date.now());
       ready.add(socket.id);
-      socket.emit('snapshot', state);
+      socket.emit(WALL_EVENTS.snapshot, state);
     });
     socket.on('disconnect', () => ready.delete(socket.id));
   });
@@ -96,11 +103,16 @@ export async function startDirectFeed(opts: { upstream: string; tokens: string[]
     log.push(d);
     if (log.length > 10_000) log.splice(0, log.length - 10_000);
     emitted++;
-    for (const id of ready) io.sockets.sockets.get(id)?.emit('delta', d);
+    for (const id of ready) io.sockets.sockets.get(id)?.emit(WALL_EVENTS.delta, d);
   };
   // The server's periodic figures refresh (every 30 s): here the figures as the reducer has them.
   const figures = setInterval(() => emit({ type: 'figures', figures: state.figures }), 30_000);
-  const tick = setInterval(() => { state = prune(state, Date.now()); io.emit('tick', { at: Date.now(), seq: state.seq, epoch: state.epoch }); }, 5000);
+  // A tick without the protocol version makes the wall reload itself (it takes it for an upgraded server).
+  const tick = setInterval(() => {
+    state = prune(state, Date.now());
+    const t: Tick = { v: WALL_PROTOCOL_VERSION, at: Date.now(), seq: state.seq, epoch: state.epoch };
+    io.emit(WALL_EVENTS.tick, t);
+  }, 5000);
 
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;

@@ -12,17 +12,19 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { PAGE_CHANGE_MS, canvasIsNonBlank, collectPageErrors, launchBrowser, newPage, saveScreenshot, trackExternalRequests, waitForWallReady } from '../support/browser';
 import { strings } from '@watchfloor/config/strings';
-import { startOfDay } from '@watchfloor/config/time';
 import { geometryBBox } from '@watchfloor/config/region/geometry';
 import { alert, call, caseChange, someGrid } from '../support/events';
 import { tongguan } from '../support/region';
 import { startServer, type RunningServer } from '../support/server';
+import { todayFor } from '../support/today';
 import { waitFor } from '../support/wait';
 
 const WALL = 'browser-test-wall-token';
 const INGEST = 'browser-test-ingest-token';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-browser-'));
 let oldestCallAt = 0;
+/** The longest this file's tests take on a loaded machine (restarts included): its calls must stay today's for that long. */
+const SUITE_LASTS_MS = 20 * 60_000;
 const env = { DATA_DIR: dataDir, SIMULATE: '0', WALL_TOKEN: WALL, INGEST_TOKEN: INGEST, WALL_STALE_SECONDS: '8' };
 
 async function post(s: RunningServer, topic: string, items: unknown[]) {
@@ -41,10 +43,11 @@ describe('the wall in a browser', () => {
   before(async () => {
     server = await startServer(env);
     // Spread over today so far (in the center's zone): "today" figures must count all of them
-    // whenever the suite runs, just after midnight included.
-    const now = Date.now();
-    const dayStart = startOfDay(new Date(now), 'Asia/Shanghai').getTime();
-    const today = (k: number) => new Date(now - ((now - dayStart) * k) / 14).toISOString();
+    // whenever the suite runs, just after midnight included, and until its last test (the
+    // run does not cross the center's midnight: todayFor waits past it when it is near).
+    const day = await todayFor('Asia/Shanghai', SUITE_LASTS_MS);
+    const now = day.now;
+    const today = (k: number) => day.back(k / 14);
     oldestCallAt = Date.parse(today(12));
     await post(server, 'police.calls', Array.from({ length: 12 }, (_, i) => call({ receivedAt: today(i + 1), category: i % 3 ? 'traffic' : 'help' })));
     await post(server, 'camera.alerts', [alert({ occurredAt: new Date(now - 1000).toISOString() })]);

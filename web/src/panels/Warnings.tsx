@@ -6,7 +6,7 @@
  * reason (wrapped, never cut), then since when. A new red warning being announced is shown at
  * once, highlighted, and paging waits until it has been read.
  */
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { strings } from '@watchfloor/config/strings';
 import { WARNING_PAGE_MS, type WallWarning } from '@watchfloor/config/wall';
 import type { RegionData } from '../wall/region-data';
@@ -17,7 +17,12 @@ import Panel from './Panel';
 
 const P = strings.panels;
 
-function Card({ w, region, tz, announced }: { w: WallWarning; region: RegionData; tz: string; announced: boolean }) {
+/**
+ * Memoised: the panel re-renders on every wall state the screen shows, and with thousands of
+ * open warnings (all of them in the measuring list) re-rendering every card each time cost
+ * more main thread than all the deltas did. A warning's card changes only with the warning.
+ */
+const Card = memo(function Card({ w, region, tz, announced }: { w: WallWarning; region: RegionData; tz: string; announced: boolean }) {
   return (
     <li data-warning-id={w.id} data-rule={w.rule} data-colour={w.colour} className={`warning-card ${w.colour}${announced ? ' announced' : ''}`}>
       <div className="head">
@@ -29,7 +34,7 @@ function Card({ w, region, tz, announced }: { w: WallWarning; region: RegionData
       <div className="reason">{w.reason}</div>
     </li>
   );
-}
+});
 
 /** Greedy packing of whole cards into pages of `room` px; a card taller than a page gets one of its own. */
 function paginate(heights: number[], room: number): number[][] {
@@ -75,6 +80,8 @@ export default function Warnings({ warnings, tz, region, announced = null }: { w
   // Paging resumes from the announced page, not from where it was before.
   useEffect(() => { if (announcedPage >= 0) setPage(announcedPage); }, [announcedPage]);
 
+  // The same elements while the list is the same: React then skips the whole measuring list.
+  const measured = useMemo(() => list.map((w) => <Card key={w.id} w={w} region={region} tz={tz} announced={false} />), [list, region, tz]);
   const shown = (pages[shownPage] ?? []).map((i) => list[i]!).filter(Boolean);
   const title = `${P.warnings}${list.length ? `（红 ${red} · 黄 ${list.length - red}）` : ''}`;
   return (
@@ -86,7 +93,7 @@ export default function Warnings({ warnings, tz, region, announced = null }: { w
           </ul>
         )}
         <ul ref={measure} className="warnings measure" aria-hidden>
-          {list.map((w) => <Card key={w.id} w={w} region={region} tz={tz} announced={false} />)}
+          {measured}
         </ul>
         {pages.length > 1 && <div className="page-no num" data-testid="warnings-page">{P.warningPage(shownPage + 1, pages.length)}</div>}
       </div>
