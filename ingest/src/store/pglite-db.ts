@@ -37,10 +37,14 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
   let stopped: Error | null = null;
   let closing: Promise<void> | null = null;
 
+  /** Nothing asked is awaiting an answer: the worker may be unref'd (and must be ref'd again before the next ask). */
+  const idle = () => pending.size === 0 && memoryAsks.size === 0;
   const settle = (r: Reply) => {
     if (r.kind === 'memory') {
-      memoryAsks.get(r.id)?.resolve(r.memory);
+      const ask = memoryAsks.get(r.id);
       memoryAsks.delete(r.id);
+      if (idle()) worker.unref();
+      ask?.resolve(r.memory);
       return;
     }
     if (r.kind !== 'result' && r.kind !== 'error') return;
@@ -48,7 +52,7 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
     if (!p) return;
     pending.delete(r.id);
     // An idle store must not keep the process alive, as the in-thread PGlite never did.
-    if (pending.size === 0) worker.unref();
+    if (idle()) worker.unref();
     if (r.kind === 'result') p.resolve(r.rows);
     else p.reject(new EmbeddedStoreError(r.error));
   };
@@ -89,14 +93,14 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
     if (stopped) return Promise.reject(stopped);
     const id = ++nextId;
     return new Promise<unknown[]>((resolve, reject) => {
-      if (pending.size === 0) worker.ref();
+      if (idle()) worker.ref();
       pending.set(id, { resolve, reject });
       try {
         worker.postMessage({ ...body, id });
       } catch (err) {
         // e.g. a parameter that cannot be cloned (a function): refused before it left.
         pending.delete(id);
-        if (pending.size === 0) worker.unref();
+        if (idle()) worker.unref();
         reject(err instanceof Error ? err : new Error(String(err)));
       }
     });
@@ -166,6 +170,7 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
       if (stopped) return Promise.reject(stopped);
       const id = ++nextId;
       return new Promise<StoreMemory>((resolve, reject) => {
+        if (idle()) worker.ref();
         memoryAsks.set(id, { resolve, reject });
         worker.postMessage({ op: 'memory', id } satisfies Request);
       });
