@@ -222,6 +222,8 @@ describe('the wall in a browser', () => {
     await page.getByRole('button', { name: '每万人' }).click();
     assert.equal(await map.getAttribute('data-heat'), 'calls-7d-rate');
     assert.ok(await canvasIsNonBlank(page, '[data-testid=wall-map]', 50));
+    // The screenshot can outlast CONTROLS_SHOWN_MS on a loaded machine: wake the controls again.
+    await page.mouse.move(962, 502);
     await page.locator('button[data-heat=calls-24h]').click();
     await page.getByRole('button', { name: '数量' }).click();
   });
