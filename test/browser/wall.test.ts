@@ -212,17 +212,26 @@ describe('the wall in a browser', () => {
 
   test('layers toggle and the choropleth switches what it shows', async () => {
     const map = page.getByTestId('wall-map');
-    await page.mouse.move(960, 500); // kiosk: the controls appear for a moved pointer
+    // Kiosk: the controls show for CONTROLS_SHOWN_MS after a moved pointer. On a loaded machine
+    // one step (a wait, a screenshot) can outlast that, so the pointer moves before each control.
+    let moves = 0;
+    const wake = () => page.mouse.move(960 + (moves++ % 2), 500);
+    await wake();
     assert.match((await map.getAttribute('data-layers')) ?? '', /\bunits\b/);
     await page.locator('input[data-layer=units]').uncheck();
     await waitFor('units layer hidden', async () => map.getAttribute('data-layers'), (v) => !/\bunits\b/.test(v ?? ''), PAGE_CHANGE_MS, 100);
+    await wake();
     await page.locator('input[data-layer=cameras]').check();
     await waitFor('cameras layer shown', async () => map.getAttribute('data-layers'), (v) => /\bcameras\b/.test(v ?? ''), PAGE_CHANGE_MS, 100);
+    await wake();
     await page.locator('button[data-heat=calls-7d]').click();
+    await wake();
     await page.getByRole('button', { name: '每万人' }).click();
     assert.equal(await map.getAttribute('data-heat'), 'calls-7d-rate');
     assert.ok(await canvasIsNonBlank(page, '[data-testid=wall-map]', 50));
+    await wake();
     await page.locator('button[data-heat=calls-24h]').click();
+    await wake();
     await page.getByRole('button', { name: '数量' }).click();
   });
 
