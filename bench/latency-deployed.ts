@@ -32,6 +32,7 @@ import { startKafka, type KafkaBroker } from '../test/support/kafka';
 import { createTempDatabase, type TempDatabase } from '../test/support/postgres';
 import type { ClientsInput, ClientsResult } from './lib/latency-clients';
 import { median, writeResult } from './lib/results';
+import { dist, f1, fmtDist, nextMessage, now, sleep, startClients, type Dist } from './lib/latency-common';
 import { groupCpuSeconds, machineCpuSeconds, processCpuSeconds } from './lib/server';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -46,35 +47,6 @@ const PER_BATCH = Math.round((RATE * INTERVAL_MS) / 1000);
 const PARTITIONS = 3;
 const DRAIN_MS = 20_000;
 const GOAL = { p99Ms: 250 };
-
-const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Dist { p50: number; p90: number; p99: number; max: number; count: number }
-function dist(xs: Float64Array): Dist {
-  const s = xs.slice().sort();
-  const at = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]! : Number.NaN);
-  return { p50: at(50), p90: at(90), p99: at(99), max: s.length ? s[s.length - 1]! : Number.NaN, count: s.length };
-}
-
-function startClients(input: ClientsInput): Worker {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const file = new URL('./lib/latency-clients.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); });`, { eval: true, workerData: input });
-}
-
-function nextMessage<T>(w: Worker, type: string, timeoutMs: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => { cleanup(); reject(new Error(`client worker: no '${type}' within ${timeoutMs} ms`)); }, timeoutMs);
-    const onMsg = (m: { type: string; message?: string }) => {
-      if (m.type === type) { cleanup(); resolve(m as T); } else if (m.type === 'error') { cleanup(); reject(new Error(m.message)); }
-    };
-    const onErr = (err: Error) => { cleanup(); reject(err); };
-    const cleanup = () => { clearTimeout(t); w.off('message', onMsg); w.off('error', onErr); };
-    w.on('message', onMsg);
-    w.on('error', onErr);
-  });
-}
 
 interface RunResult {
   run: number;
@@ -278,9 +250,6 @@ async function runOnce(run: number, brokers: string[]): Promise<RunResult> {
     await db?.drop().catch(() => undefined);
   }
 }
-
-const f1 = (x: number) => (Number.isFinite(x) ? (Math.round(x * 10) / 10).toString() : String(x));
-const fmtDist = (d: Dist) => `p50 ${f1(d.p50)} p90 ${f1(d.p90)} p99 ${f1(d.p99)} max ${f1(d.max)}`;
 
 export async function mainDeployed(): Promise<void> {
   console.log(`latency bench, deployed: ${RUNS} run(s), fresh topology each (2 ingest + 2 web processes, PostgreSQL, Kafka); ${CLIENTS} clients over both web processes; `

@@ -44,6 +44,7 @@ import { Worker } from 'node:worker_threads';
 import { call } from '../test/support/events';
 import type { ClientCounters, ClientsInput, ClientsResult } from './lib/latency-clients';
 import { median, writeResult } from './lib/results';
+import { dist, f1, fmtDist, nextMessage, now, sleep, startClients, type Dist } from './lib/latency-common';
 import { startServer, type RunningServer } from '../test/support/server';
 import { groupCpuSeconds, machineCpuSeconds } from './lib/server';
 
@@ -58,41 +59,10 @@ const DEFLATE = process.env.BENCH_CLIENT_DEFLATE !== '0';
 const DRAIN_MS = 15_000;
 const GOAL = { p50Ms: 50, p99Ms: 250 };
 
-const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Dist { p50: number; p90: number; p99: number; max: number; count: number }
-
-function dist(xs: Float64Array): Dist {
-  const s = xs.slice().sort();
-  const at = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]! : Number.NaN);
-  return { p50: at(50), p90: at(90), p99: at(99), max: s.length ? s[s.length - 1]! : Number.NaN, count: s.length };
-}
-
 interface Timing { prepareMs: number; storeMs: number; listenersMs: number; batches: number; accepted: number }
 async function pipelineTiming(server: RunningServer, token: string): Promise<Timing> {
   const h = (await (await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${token}` } })).json()) as { pipeline: { timing: Omit<Timing, 'batches' | 'accepted'>; batches: number; accepted: number } };
   return { ...h.pipeline.timing, batches: h.pipeline.batches, accepted: h.pipeline.accepted };
-}
-
-function startClients(input: ClientsInput): Worker {
-  // The worker is TypeScript: register tsx's loader inside it first (Node 20 hooks are per thread).
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const file = new URL('./lib/latency-clients.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); });`, { eval: true, workerData: input });
-}
-
-function nextMessage<T>(w: Worker, type: string, timeoutMs: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => { cleanup(); reject(new Error(`client worker: no '${type}' within ${timeoutMs} ms`)); }, timeoutMs);
-    const onMsg = (m: { type: string; message?: string }) => {
-      if (m.type === type) { cleanup(); resolve(m as T); } else if (m.type === 'error') { cleanup(); reject(new Error(m.message)); }
-    };
-    const onErr = (err: Error) => { cleanup(); reject(err); };
-    const cleanup = () => { clearTimeout(t); w.off('message', onMsg); w.off('error', onErr); };
-    w.on('message', onMsg);
-    w.on('error', onErr);
-  });
 }
 
 interface RunResult {
@@ -300,9 +270,7 @@ async function runOnce(run: number): Promise<RunResult> {
   }
 }
 
-const f1 = (x: number) => (Number.isFinite(x) ? (Math.round(x * 10) / 10).toString() : String(x));
 const fmtN = (x: number | null) => (x === null ? '-' : f1(x));
-const fmtDist = (d: Dist) => `p50 ${f1(d.p50)} p90 ${f1(d.p90)} p99 ${f1(d.p99)} max ${f1(d.max)}`;
 
 async function main(): Promise<void> {
   console.log(`latency bench: ${RUNS} run(s), fresh server each; ${CLIENTS} clients; ${RATE} calls/s as ${PER_BATCH} per POST every ${INTERVAL_MS} ms; `
