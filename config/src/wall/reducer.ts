@@ -51,16 +51,16 @@ function withDispatchedUnit(units: WallState['units'], unitId: string, incidentI
   return out;
 }
 
-/** Ids of an incidents list, cached on the list (lists are never mutated, only replaced). */
+/** Ids of an incidents list, cached on the list (lists are never mutated, only replaced): the reducer and the hub ask it on every delta. */
 const idsOf = new WeakMap<readonly WallCall[], Set<string>>();
-function idSet(list: readonly WallCall[]): Set<string> {
+export function incidentIds(list: readonly WallCall[]): ReadonlySet<string> {
   let s = idsOf.get(list);
   if (!s) idsOf.set(list, (s = new Set(list.map((c) => c.id))));
   return s;
 }
 
 function applyCalls(s: WallState, items: WallCall[], tz: string, now: number): WallState {
-  const known = idSet(s.incidents);
+  const known = incidentIds(s.incidents);
   const fresh = items.filter((c) => !known.has(c.id) && c.t >= s.at - INCIDENT_WINDOW_MS).sort((a, b) => b.t - a.t);
   if (fresh.length === 0) return s;
   // Live calls are nearly always newer than all held: then a prepend keeps the order, no sort.

@@ -8,7 +8,7 @@
  * applies them (an incident moves by its earliest step time whatever the order; a unit keeps
  * its newest report). Kept for the incident window at most, and bounded in number.
  */
-import { INCIDENT_WINDOW_MS, type WallDeltaBody, type WallDispatch, type WallState, type WallUnitChange } from '@watchfloor/config/wall';
+import { INCIDENT_WINDOW_MS, incidentIds, type WallDeltaBody, type WallDispatch, type WallState, type WallUnitChange } from '@watchfloor/config/wall';
 
 interface Held { dispatches: WallDispatch[]; units: WallUnitChange[]; newest: number }
 
@@ -19,8 +19,8 @@ export class EarlyMoves {
   /** Keeps the items of a dispatches or units delta that name an incident `state` does not hold. */
   note(body: WallDeltaBody, state: WallState): void {
     if (body.type !== 'dispatches' && body.type !== 'units') return;
-    let held: Set<string> | null = null;
-    const isHeld = (id: string) => (held ??= new Set(state.incidents.map((c) => c.id))).has(id);
+    const held = incidentIds(state.incidents);
+    const isHeld = (id: string) => held.has(id);
     const entry = (id: string, t: number) => {
       let e = this.byIncident.get(id);
       if (!e) {
