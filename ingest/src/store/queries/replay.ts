@@ -21,7 +21,7 @@ import {
 import { wallAlertItem, wallCallItem, wallCaseItem, wallDispatchItem, wallUnitItem } from '../../live/wall-deltas';
 import type { Db, Queryable } from '../db';
 import { epochMs } from './epoch-ms';
-import { newestEventTime, wallCameras, wallFigures, wallIncidents } from './wall';
+import { newestEventTime, wallCameras, wallCasesOf, wallFigures, wallIncidents, type WallCaseRow } from './wall';
 
 const iso = (t: number) => new Date(t).toISOString();
 const ms = (d: Date | string) => new Date(d).getTime();
@@ -44,7 +44,7 @@ export async function wallCasesAt(db: Queryable, at: Date): Promise<Record<strin
   // From the current table: a case whose newest change is at or before `at` stood then as its
   // row says (open or not); only the cases changed since are looked up in their history, one
   // index probe each, instead of every case open now (a year's worth).
-  const { rows } = await db.query<{ case_id: string; status: CaseStatusCode; level: CaseLevel; risk: Risk; grid_id: string; t: number }>(
+  const { rows } = await db.query<WallCaseRow>(
     `SELECT case_id, status, level, risk, grid_id, ${epochMs('changed_at')} AS t FROM cases
      WHERE opened_at <= $1 AND changed_at <= $1 AND status = ANY($3::text[])
      UNION ALL
@@ -54,9 +54,7 @@ export async function wallCasesAt(db: Queryable, at: Date): Promise<Record<strin
      WHERE c.opened_at <= $1 AND c.changed_at > $1 AND NOT (e.status = ANY($2::text[]))`,
     [at.toISOString(), CLOSED_CASE_STATUS_LIST, OPEN_CASE_STATUS_LIST],
   );
-  const out: Record<string, WallCase> = {};
-  for (const r of rows) out[displayId('case', r.case_id)] = { status: r.status, level: r.level, risk: r.risk, gridId: r.grid_id, t: r.t };
-  return out;
+  return wallCasesOf(rows);
 }
 
 interface WarningEpisode {

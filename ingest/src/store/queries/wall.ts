@@ -95,15 +95,22 @@ export async function wallIncidents(db: Queryable, now: Date): Promise<WallCall[
   });
 }
 
+/** A case as the wall reads it from the store (its time as epoch ms, see epochMs). */
+export interface WallCaseRow { case_id: string; status: WallCase['status']; level: WallCase['level']; risk: WallCase['risk']; grid_id: string; t: number }
+
+/** Rows to the wall's cases, keyed by the display form, as the deltas are: the wall never holds a free-text id. */
+export function wallCasesOf(rows: readonly WallCaseRow[]): Record<string, WallCase> {
+  const out: Record<string, WallCase> = {};
+  for (const r of rows) out[displayId('case', r.case_id)] = { status: r.status, level: r.level, risk: r.risk, gridId: r.grid_id, t: r.t };
+  return out;
+}
+
 export async function wallOpenCases(db: Queryable): Promise<Record<string, WallCase>> {
-  const { rows } = await db.query<{ case_id: string; status: WallCase['status']; level: WallCase['level']; risk: WallCase['risk']; grid_id: string; t: number }>(
+  const { rows } = await db.query<WallCaseRow>(
     `SELECT case_id, status, level, risk, grid_id, ${epochMs('changed_at')} AS t FROM cases WHERE status = ANY($1::text[])`,
     [OPEN_CASE_STATUS_LIST],
   );
-  const out: Record<string, WallCase> = {};
-  // Keyed by the display form, as the deltas are: the wall never holds a free-text id.
-  for (const r of rows) out[displayId('case', r.case_id)] = { status: r.status, level: r.level, risk: r.risk, gridId: r.grid_id, t: r.t };
-  return out;
+  return wallCasesOf(rows);
 }
 
 export async function wallUnits(db: Queryable): Promise<Record<string, WallUnit>> {
