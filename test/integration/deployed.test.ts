@@ -4,7 +4,6 @@
  * KAFKA_BROKERS) through the deltas topic.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +11,6 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { io, type Socket } from 'socket.io-client';
-import { REPO_ROOT } from '@watchfloor/config/settings';
 import type { WallDelta, WallState, WallWarning } from '@watchfloor/config/wall';
 import { createPipeline } from '@watchfloor/ingest/pipeline/pipeline';
 import { phoneProtector } from '@watchfloor/ingest/pipeline/privacy';
@@ -42,6 +40,7 @@ async function seedHistory(url: string): Promise<void> {
   }
   await db.close();
 }
+import { startIngest, type IngestProcess } from '../support/deployed';
 import { call } from '../support/events';
 import { startKafka, type KafkaBroker } from '../support/kafka';
 import { createTempDatabase, type TempDatabase } from '../support/postgres';
@@ -52,8 +51,7 @@ describe('deployed mode: Kafka, ingest process, web process', () => {
   let broker: KafkaBroker | null = null;
   let brokers: string[];
   let db: TempDatabase;
-  let ingest: ChildProcess;
-  let ingestLog = '';
+  let ingest: IngestProcess;
   let web: RunningServer;
   let producer: Producer;
   let client: Socket;
@@ -75,11 +73,7 @@ describe('deployed mode: Kafka, ingest process, web process', () => {
       // Any free port for the ingest process's /metrics: the default 9464 may be taken on a shared machine.
       METRICS_PORT: '0',
     };
-    ingest = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'ingest/src/main.ts')], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    ingest.stdout!.on('data', (d: Buffer) => { ingestLog += d.toString(); });
-    ingest.stderr!.on('data', (d: Buffer) => { ingestLog += d.toString(); });
-    await waitFor('ingest consuming, rules active', async () => ingestLog, (l) => l.includes('[ingest] consuming') && l.includes('[rules] rebuilt'), 90_000)
-      .catch((err: Error) => { throw new Error(`${err.message}\n${ingestLog}`); });
+    ingest = await startIngest(env, { ready: { what: 'ingest consuming, rules active', seen: (l) => l.includes('[ingest] consuming') && l.includes('[rules] rebuilt') } });
     web = await startServer(env);
     producer = new Kafka({ clientId: 'dep-test', brokers, logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
@@ -99,10 +93,7 @@ describe('deployed mode: Kafka, ingest process, web process', () => {
     client?.close();
     await producer?.disconnect();
     await web?.stop();
-    if (ingest && ingest.exitCode === null) {
-      ingest.kill('SIGTERM');
-      await new Promise((r) => ingest.once('exit', r));
-    }
+    if (ingest) await ingest.stop();
     await db?.drop();
     await broker?.stop();
     fs.rmSync(rulesDir, { recursive: true, force: true });

@@ -5,7 +5,6 @@
  * Meanwhile /api/health names the store as down; afterwards every produced call is stored once.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,7 +14,7 @@ import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import pg from 'pg';
 import { io } from 'socket.io-client';
 import type { Tick } from '@watchfloor/config/wall';
-import { REPO_ROOT } from '@watchfloor/config/settings';
+import { startIngest, type IngestProcess } from '../support/deployed';
 import { call } from '../support/events';
 import { startKafka, type KafkaBroker } from '../support/kafka';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster';
@@ -27,8 +26,7 @@ const TOKEN = 'fault-db-wall-token';
 describe('fault: the database stops and restarts mid-stream', () => {
   let broker: KafkaBroker | null = null;
   let cluster: PgCluster;
-  let ingest: ChildProcess;
-  let ingestLog = '';
+  let ingest: IngestProcess;
   let web: RunningServer;
   let producer: Producer;
   const prefix = `fdb${crypto.randomBytes(3).toString('hex')}.`;
@@ -41,11 +39,7 @@ describe('fault: the database stops and restarts mid-stream', () => {
       PHONE_HASH_KEY: 'fault-db-hash-key-0123456789', WALL_TOKEN: TOKEN, INGEST_TOKEN: 'fault-db-ingest-token',
       DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'wf-fdb-')), SIMULATE: '0', RULES: '0', METRICS_PORT: '0',
     };
-    ingest = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'ingest/src/main.ts')], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    ingest.stdout!.on('data', (d: Buffer) => { ingestLog += d.toString(); });
-    ingest.stderr!.on('data', (d: Buffer) => { ingestLog += d.toString(); });
-    await waitFor('ingest consuming', async () => ingestLog, (l) => l.includes('[ingest] consuming'), 90_000)
-      .catch((err: Error) => { throw new Error(`${err.message}\n${ingestLog}`); });
+    ingest = await startIngest(env);
     web = await startServer(env);
     producer = new Kafka({ clientId: 'fdb-test', brokers, logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
@@ -53,10 +47,7 @@ describe('fault: the database stops and restarts mid-stream', () => {
   after(async () => {
     await producer?.disconnect();
     await web?.stop();
-    if (ingest && ingest.exitCode === null) {
-      ingest.kill('SIGTERM');
-      await new Promise((r) => ingest.once('exit', r));
-    }
+    if (ingest) await ingest.stop();
     cluster?.destroy();
     await broker?.stop();
   });
@@ -100,14 +91,14 @@ describe('fault: the database stops and restarts mid-stream', () => {
     await waitFor('a wall tick naming the store as down', async () => ticks.at(-1), (t) => (t?.down ?? []).includes('store'), 30_000);
     // At least ten seconds of outage while producing goes on.
     await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - outageAt))));
-    assert.equal(ingest.exitCode, null, `ingest stays up while the store is down\n${ingestLog.slice(-3000)}`);
+    assert.equal(ingest.running(), true, `ingest stays up while the store is down\n${ingest.output().slice(-3000)}`);
     cluster.start();
     await new Promise((r) => setTimeout(r, 3_000));
     producing = false;
     await stream;
     const produced = ids.length;
     const s = await waitFor(`all ${produced} produced calls stored`, stored, (x) => x.n >= produced, 90_000)
-      .catch((err: Error) => { throw new Error(`${err.message}\n${ingestLog.slice(-3000)}`); });
+      .catch((err: Error) => { throw new Error(`${err.message}\n${ingest.output().slice(-3000)}`); });
     assert.equal(s.n, produced, 'nothing stored twice');
     assert.equal(s.d, produced, 'nothing lost');
     const c = new pg.Client({ connectionString: cluster.url });

@@ -17,14 +17,20 @@ export interface IngestProcess {
   output(): string;
   /** Resolves with the exit code or signal once the process has exited. */
   readonly exited: Promise<string>;
+  /** Not exited yet. */
+  running(): boolean;
   /** SIGKILL: a crash, nothing flushed, no offset committed on the way out. */
   kill(): Promise<string>;
   /** SIGTERM, then SIGKILL after 15 s. */
   stop(): Promise<string>;
 }
 
-/** `npm run ingest`'s entry run straight by node, so the pid is the consumer itself (a SIGKILL reaches it, not a wrapper). */
-export async function startIngest(env: Record<string, string>, readyMs = 90_000): Promise<IngestProcess> {
+/**
+ * `npm run ingest`'s entry run straight by node, so the pid is the consumer itself (a SIGKILL
+ * reaches it, not a wrapper); started once its log says `ready` (by default: consuming).
+ */
+export async function startIngest(env: Record<string, string>, opts: { readyMs?: number; ready?: { what: string; seen: (log: string) => boolean } } = {}): Promise<IngestProcess> {
+  const ready = opts.ready ?? { what: 'ingest consuming', seen: (l: string) => l.includes('[ingest] consuming') };
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'ingest/src/main.ts')], {
     cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -36,6 +42,7 @@ export async function startIngest(env: Record<string, string>, readyMs = 90_000)
     pid: child.pid!,
     output: () => out,
     exited,
+    running: () => child.exitCode === null && child.signalCode === null,
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       return exited;
@@ -52,7 +59,7 @@ export async function startIngest(env: Record<string, string>, readyMs = 90_000)
   const died = exited.then((r) => { throw new Error(`ingest exited (${r}) while starting\n${out.slice(-3000)}`); });
   died.catch(() => undefined);
   await Promise.race([
-    waitFor('ingest consuming', async () => out, (l) => l.includes('[ingest] consuming'), readyMs).catch((err: Error) => { throw new Error(`${err.message}\n${out.slice(-3000)}`); }),
+    waitFor(ready.what, async () => out, ready.seen, opts.readyMs ?? 90_000).catch((err: Error) => { throw new Error(`${err.message}\n${out.slice(-3000)}`); }),
     died,
   ]);
   return p;
